@@ -1,0 +1,11 @@
+#pragma once
+// Every `hat` subcommand: takes the arguments after its name, returns the exit code.
+#include <string>
+#include <vector>
+
+namespace hat::cli {
+
+int cmdArchInfo(const std::vector<std::string>& args);
+int cmdArchSample(const std::vector<std::string>& args);
+
+}  // namespace hat::cli

@@ -1,0 +1,66 @@
+// hat: the command-line face of HAT Explorer's core (no Qt; runs on a server or a device).
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <map>
+
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "core/util/error.h"
+
+namespace {
+
+using Command = std::function<int(const std::vector<std::string>&)>;
+
+const std::map<std::string, std::pair<Command, const char*>>& commands() {
+    using namespace hat::cli;
+    static const std::map<std::string, std::pair<Command, const char*>> table = {
+        {"arch info", {cmdArchInfo, "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--json]"}},
+        {"arch sample", {cmdArchSample, "--space SPACE.yml --seed N [--json]"}},
+    };
+    return table;
+}
+
+void usage(std::ostream& out) {
+    out << "usage: hat <command> [options]\n\ncommands:\n";
+    for (const auto& [name, entry] : commands()) out << "  hat " << name << " " << entry.second << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        usage(args.empty() ? std::cerr : std::cout);
+        return args.empty() ? 2 : 0;
+    }
+    // Two-word commands first ("arch info"), then one-word ones ("bleu").
+    std::string name;
+    size_t used = 0;
+    if (args.size() >= 2 && commands().count(args[0] + " " + args[1])) {
+        name = args[0] + " " + args[1];
+        used = 2;
+    } else if (commands().count(args[0])) {
+        name = args[0];
+        used = 1;
+    } else {
+        std::cerr << "hat: unknown command '" << args[0] << (args.size() > 1 ? " " + args[1] : "")
+                  << "' (hat --help lists them)\n";
+        return 2;
+    }
+    const std::vector<std::string> rest(args.begin() + used, args.end());
+    try {
+        return commands().at(name).first(rest);
+    } catch (const hat::cli::UsageError& e) {
+        std::cerr << "hat " << name << ": " << e.what() << "\nusage: hat " << name << " "
+                  << commands().at(name).second << "\n";
+        return 2;
+    } catch (const hat::Error& e) {
+        std::cerr << "hat " << name << ": " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::string what = e.what();
+        std::cerr << "hat " << name << ": " << what.substr(0, what.find('\n')) << "\n";
+        return 2;
+    }
+}

@@ -1,0 +1,24 @@
+#pragma once
+// HAT's criterion (label_smoothed_cross_entropy) and the validation metric evolution uses as
+// fitness (HAT_SPEC §6).
+#include <torch/torch.h>
+
+namespace hat {
+
+struct LossSums {
+    torch::Tensor loss;  // label-smoothed loss, natural log, summed over non-pad targets
+    torch::Tensor nll;   // negative log-likelihood, same sum
+    int64_t ntokens = 0; // non-pad target tokens (EOS included)
+};
+
+// lprobs (B, T, V) float32 log-probabilities, target (B, T).
+LossSums labelSmoothedLoss(const torch::Tensor& lprobs, const torch::Tensor& target,
+                           double epsilon, int64_t padIdx);
+// From logits, with HAT's float32 log_softmax.
+LossSums labelSmoothedLossFromLogits(const torch::Tensor& logits, const torch::Tensor& target,
+                                     double epsilon, int64_t padIdx);
+
+// What HAT logs: sum / ntokens / ln 2 (bits per token).
+double toBase2PerToken(double sumNats, int64_t ntokens);
+
+}  // namespace hat

@@ -1,0 +1,87 @@
+#include "core/space/gene.h"
+
+#include <algorithm>
+
+#include "core/space/design_space.h"
+#include "core/space/sub_config.h"
+#include "core/util/error.h"
+
+namespace hat {
+
+namespace {
+
+// Slot i of a per-layer list in config2gene: entry i for used layers, entry 0 otherwise.
+int slot(const std::vector<int>& list, int i, int used) {
+    if (list.empty()) throw Error("config has an empty per-layer list");
+    return (i < used && i < static_cast<int>(list.size())) ? list[i] : list[0];
+}
+
+}  // namespace
+
+Gene configToGene(const SubConfig& c, const DesignSpace& space) {
+    const int E = space.superEncoderLayers;
+    const int D = space.superDecoderLayers;
+    Gene g;
+    g.reserve(space.geneLength());
+    g.push_back(c.encoderEmbedDim);
+    g.push_back(c.encoderLayerNum);
+    for (int i = 0; i < E; ++i) g.push_back(slot(c.encoderFfnDim, i, c.encoderLayerNum));
+    for (int i = 0; i < E; ++i) g.push_back(slot(c.encoderSelfHeads, i, c.encoderLayerNum));
+    g.push_back(c.decoderEmbedDim);
+    g.push_back(c.decoderLayerNum);
+    for (int i = 0; i < D; ++i) g.push_back(slot(c.decoderFfnDim, i, c.decoderLayerNum));
+    for (int i = 0; i < D; ++i) g.push_back(slot(c.decoderSelfHeads, i, c.decoderLayerNum));
+    for (int i = 0; i < D; ++i) g.push_back(slot(c.decoderEndeHeads, i, c.decoderLayerNum));
+    // HAT copies the arbitrary list whole (it must have super length there).
+    for (int i = 0; i < D; ++i) g.push_back(slot(c.decoderArbitraryEndeAttn, i, D));
+    return g;
+}
+
+SubConfig geneToConfig(const Gene& g, const DesignSpace& space) {
+    const int E = space.superEncoderLayers;
+    const int D = space.superDecoderLayers;
+    if (static_cast<int>(g.size()) != space.geneLength()) {
+        throw Error("gene has " + std::to_string(g.size()) + " positions, the space needs " +
+                    std::to_string(space.geneLength()));
+    }
+    auto it = g.begin();
+    auto take = [&](int n) {
+        std::vector<int> v(it, it + n);
+        it += n;
+        return v;
+    };
+    SubConfig c;
+    c.encoderEmbedDim = *it++;
+    c.encoderLayerNum = *it++;
+    c.encoderFfnDim = take(E);
+    c.encoderSelfHeads = take(E);
+    c.decoderEmbedDim = *it++;
+    c.decoderLayerNum = *it++;
+    c.decoderFfnDim = take(D);
+    c.decoderSelfHeads = take(D);
+    c.decoderEndeHeads = take(D);
+    c.decoderArbitraryEndeAttn = take(D);
+    return c;
+}
+
+Gene canonicalGene(const Gene& gene, const DesignSpace& space) {
+    SubConfig c = geneToConfig(gene, space);
+    // Arbitrary slots past the decoder depth do not change the model either.
+    for (int i = c.decoderLayerNum; i < static_cast<int>(c.decoderArbitraryEndeAttn.size()); ++i) {
+        c.decoderArbitraryEndeAttn[i] = c.decoderArbitraryEndeAttn[0];
+    }
+    return configToGene(c, space);
+}
+
+bool geneIsValid(const Gene& gene, const DesignSpace& space) {
+    const auto choices = space.geneChoices();
+    if (gene.size() != choices.size()) return false;
+    for (size_t k = 0; k < gene.size(); ++k) {
+        if (std::find(choices[k].begin(), choices[k].end(), gene[k]) == choices[k].end()) {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace hat

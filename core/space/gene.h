@@ -1,0 +1,24 @@
+#pragma once
+// HAT's gene: the flat integer vector evolution searches over (HAT_SPEC §2, evolution.Converter).
+#include <vector>
+
+namespace hat {
+
+struct DesignSpace;
+struct SubConfig;
+
+using Gene = std::vector<int>;
+
+// config2gene. Unused ffn/heads slots take layer 0's value (HAT quirk); arbitrary slots copy the
+// config's entries, and where the config's list is shorter than the super decoder depth (a
+// YAML-form config, on which HAT itself raises) they too take entry 0.
+Gene configToGene(const SubConfig& config, const DesignSpace& space);
+// gene2config: plain slicing, lists of super length.
+SubConfig geneToConfig(const Gene& gene, const DesignSpace& space);
+// The gene of the same architecture with unused slots normalised as config2gene fills them, so
+// two genes describe the same model exactly when their canonical genes are equal.
+Gene canonicalGene(const Gene& gene, const DesignSpace& space);
+// True when the gene has the right length and every position holds one of its choices.
+bool geneIsValid(const Gene& gene, const DesignSpace& space);
+
+}  // namespace hat
