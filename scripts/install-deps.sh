@@ -7,7 +7,7 @@ PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config
   # core: tensors, BLAS (OpenBLAS must be the active libblas.so.3, see README), storage, formats
-  libtorch-dev libopenblas0-openmp
+  libtorch-dev libopenblas0-openmp libblas3
   libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev
   libsentencepiece-dev libicu-dev
   # ui

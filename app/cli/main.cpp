@@ -5,6 +5,7 @@
 #include <map>
 
 #include "app/cli/args.h"
+#include "app/cli/cmd_bleu.h"
 #include "app/cli/commands.h"
 #include "core/util/error.h"
 
@@ -17,6 +18,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
     static const std::map<std::string, std::pair<Command, const char*>> table = {
         {"arch info", {cmdArchInfo, "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--json]"}},
         {"arch sample", {cmdArchSample, "--space SPACE.yml --seed N [--json]"}},
+        {"bleu", {cmdBleu, kBleuUsage}},
     };
     return table;
 }

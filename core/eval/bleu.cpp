@@ -198,10 +198,9 @@ BleuResult computeBleu(const BleuStats& stats, const BleuOptions& options, int n
     r.refLen = stats.refLen;
     r.precisions.assign(order, 0.0);
     if (stats.sysLen < stats.refLen) {
-        r.bp = stats.sysLen > 0
-                   ? std::exp(1.0 - static_cast<double>(stats.refLen) /
-                                        static_cast<double>(stats.sysLen))
-                   : 0.0;
+        r.bp = stats.sysLen > 0 ? std::exp(1.0 - static_cast<double>(stats.refLen) /
+                                                     static_cast<double>(stats.sysLen))
+                                : 0.0;
     } else {
         r.bp = 1.0;
     }
@@ -390,10 +389,10 @@ MultiBleuResult multiBleuPerl(const std::vector<std::string>& hypotheses,
     for (int n = 0; n < kOrder; ++n) r.precisions[n] = 100.0 * fraction[n];
     r.bp = bp;
     r.ratio = static_cast<double>(r.hypLen) / static_cast<double>(r.refLen);
-    r.formatted = format(
-        "BLEU = %.2f, %.1f/%.1f/%.1f/%.1f (BP=%.3f, ratio=%.3f, hyp_len=%lld, ref_len=%lld)",
-        r.score, r.precisions[0], r.precisions[1], r.precisions[2], r.precisions[3], r.bp,
-        r.ratio, static_cast<long long>(r.hypLen), static_cast<long long>(r.refLen));
+    r.formatted =
+        format("BLEU = %.2f, %.1f/%.1f/%.1f/%.1f (BP=%.3f, ratio=%.3f, hyp_len=%lld, ref_len=%lld)",
+               r.score, r.precisions[0], r.precisions[1], r.precisions[2], r.precisions[3], r.bp,
+               r.ratio, static_cast<long long>(r.hypLen), static_cast<long long>(r.refLen));
     return r;
 }
 
@@ -404,7 +403,7 @@ namespace {
 // fairseq's Dictionary as score.py builds it: the four special symbols first, then every new
 // word in order of appearance. Only equality of ids matters for BLEU.
 class FairseqDictionary {
-public:
+  public:
     static constexpr int kPad = 1;
     static constexpr int kEos = 2;
     static constexpr int kUnk = 3;
@@ -423,7 +422,7 @@ public:
         return ids;
     }
 
-private:
+  private:
     std::unordered_map<std::string, int> ids_;
 };
 
@@ -435,8 +434,8 @@ std::vector<std::string> trimForLibbleu(const std::vector<int>& ids) {
     size_t end = ids.size();  // exclusive
     if (begin < end) {
         size_t last = end - 1;
-        while (last > begin && (ids[last] == FairseqDictionary::kEos ||
-                                ids[last] == FairseqDictionary::kPad))
+        while (last > begin &&
+               (ids[last] == FairseqDictionary::kEos || ids[last] == FairseqDictionary::kPad))
             --last;
         end = last + 1;
     }

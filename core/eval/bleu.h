@@ -52,12 +52,12 @@ struct BleuResult {
     int64_t sysLen = 0;
     int64_t refLen = 0;
     double bp = 0.0;
-    double ratio = 0.0;               // sysLen / refLen, 0 when refLen is 0
-    std::vector<double> precisions;   // percent
-    BleuStats rawStats;               // before any add-k mutation
-    std::string formatted;            // "BLEU = 48.53 82.4/50.0/45.5/37.5 (BP = 0.943 ...)"
-    std::string signature;            // "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"
-    std::string signatureShort;       // "#:1|c:mixed|e:no|tok:13a|s:exp|v:2.6.0"
+    double ratio = 0.0;              // sysLen / refLen, 0 when refLen is 0
+    std::vector<double> precisions;  // percent
+    BleuStats rawStats;              // before any add-k mutation
+    std::string formatted;           // "BLEU = 48.53 82.4/50.0/45.5/37.5 (BP = 0.943 ...)"
+    std::string signature;           // "nrefs:1|case:mixed|eff:no|tok:13a|smooth:exp|version:2.6.0"
+    std::string signatureShort;      // "#:1|c:mixed|e:no|tok:13a|s:exp|v:2.6.0"
 };
 
 // Throws hat::Error for a bad order or smoothing value.
@@ -71,8 +71,7 @@ BleuStats bleuSegmentStats(const std::string& hypothesis,
                            const std::vector<std::string>& references, int maxNgramOrder);
 
 // sacreBLEU's compute_bleu. numReferences only feeds the signature (-1 prints "var").
-BleuResult computeBleu(const BleuStats& stats, const BleuOptions& options,
-                       int numReferences = 1);
+BleuResult computeBleu(const BleuStats& stats, const BleuOptions& options, int numReferences = 1);
 
 std::string bleuSignature(const BleuOptions& options, int numReferences, bool shortForm);
 

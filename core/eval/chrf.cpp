@@ -29,24 +29,24 @@ SentenceNgrams extractNgrams(const std::string& sentence, const ChrfOptions& opt
     SentenceNgrams out;
     out.orders.resize(static_cast<size_t>(options.charOrder + options.wordOrder));
 
-    // Keys are UTF-8 substrings; UTF-8 is injective, so code point n-grams compare correctly.
+    // N-grams are over code points, but keys are the UTF-8 bytes of those code points: UTF-8 is
+    // injective, so equal keys mean equal code point sequences.
     std::u32string chars = decodeUtf8(text);
     if (!options.whitespace) {
-        std::u32string kept;
-        kept.reserve(chars.size());
-        for (const char32_t c : chars) {
-            if (!isPythonSpace(c)) kept += c;
-        }
-        chars.swap(kept);
+        chars.erase(std::remove_if(chars.begin(), chars.end(), isPythonSpace), chars.end());
     }
-    std::vector<std::string> encoded;
-    encoded.reserve(chars.size());
-    for (const char32_t c : chars) encoded.push_back(encodeUtf8(std::u32string(1, c)));
-    for (size_t start = 0; start < encoded.size(); ++start) {
-        std::string key;
-        for (int n = 1; n <= options.charOrder && start + n <= encoded.size(); ++n) {
-            key += encoded[start + n - 1];
-            ++out.orders[n - 1][key];
+    const std::string bytes = encodeUtf8(chars);
+    std::vector<size_t> offsets;  // byte offset of each code point, plus the end
+    offsets.reserve(chars.size() + 1);
+    for (size_t i = 0; i < bytes.size(); ++i) {
+        if ((static_cast<unsigned char>(bytes[i]) & 0xC0) != 0x80) offsets.push_back(i);
+    }
+    offsets.push_back(bytes.size());
+    const size_t numChars = chars.size();
+    for (size_t start = 0; start < numChars; ++start) {
+        for (int n = 1; n <= options.charOrder && start + n <= numChars; ++n) {
+            const size_t from = offsets[start];
+            ++out.orders[n - 1][bytes.substr(from, offsets[start + n] - from)];
         }
     }
 
@@ -142,12 +142,12 @@ double chrfScoreFromStats(const std::vector<ChrfNgramStats>& stats, const ChrfOp
     double avgRec = 0.0;
     int effectiveOrder = 0;
     for (const ChrfNgramStats& s : stats) {
-        const double prec =
-            s.hypCount > 0 ? static_cast<double>(s.matches) / static_cast<double>(s.hypCount)
-                           : kEps;
-        const double rec =
-            s.refCount > 0 ? static_cast<double>(s.matches) / static_cast<double>(s.refCount)
-                           : kEps;
+        const double prec = s.hypCount > 0
+                                ? static_cast<double>(s.matches) / static_cast<double>(s.hypCount)
+                                : kEps;
+        const double rec = s.refCount > 0
+                               ? static_cast<double>(s.matches) / static_cast<double>(s.refCount)
+                               : kEps;
         const double denom = factor * prec + rec;
         score += denom > 0 ? (1 + factor) * prec * rec / denom : kEps;
         if (s.hypCount > 0 && s.refCount > 0) {

@@ -166,7 +166,8 @@ std::u16string toUtf16(const std::string& text) {
     err = U_ZERO_ERROR;
     u_strFromUTF8(reinterpret_cast<UChar*>(out.data()), length, &length, text.data(),
                   static_cast<int32_t>(text.size()), &err);
-    if (U_FAILURE(err)) fail("", std::string("UTF-8 to UTF-16 conversion failed: ") + u_errorName(err));
+    if (U_FAILURE(err))
+        fail("", std::string("UTF-8 to UTF-16 conversion failed: ") + u_errorName(err));
     return out;
 }
 
@@ -413,7 +414,7 @@ int countReferences(size_t numHypotheses, const ReferenceStreams& references) {
 
 std::vector<std::string> readTextLines(const std::string& path) {
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                          &std::fclose);
+                                                         &std::fclose);
     if (!file) fail(path, std::string("cannot open: ") + std::strerror(errno));
     std::string data;
     char buffer[1 << 16];
@@ -461,8 +462,11 @@ ParallelText readParallelFiles(const std::string& hypothesisPath,
     for (const std::string& path : referencePaths) {
         std::vector<std::string> lines = readTextLines(path);
         if (lines.size() != text.hypotheses.size()) {
-            fail(path, "has " + std::to_string(lines.size()) + " lines but " + hypothesisPath +
-                           " has " + std::to_string(text.hypotheses.size()));
+            const auto count = [](size_t n) {
+                return std::to_string(n) + (n == 1 ? " line" : " lines");
+            };
+            fail(path, "has " + count(lines.size()) + " but " + hypothesisPath + " has " +
+                           count(text.hypotheses.size()));
         }
         checkUtf8Lines(path, lines);
         text.references.emplace_back(lines.begin(), lines.end());

@@ -89,16 +89,14 @@ EncoderOutput EncoderOutput::reordered(const torch::Tensor& order) const {
     return r;
 }
 
-void DecoderState::reorder(const torch::Tensor& order) {
+void DecoderState::reorder(const torch::Tensor& order, int64_t oldBatch) {
     auto apply = [&](torch::Tensor& t) {
         if (!t.defined()) return;
         // Caches are (B*H, T, hd) with batch-major rows; keep batch rows `order` for every head.
-        // Beam search keeps the batch size across a reorder, so B = order.size(0).
-        const int64_t batch = order.size(0);
-        const int64_t heads = t.size(0) / batch;
-        t = t.view({batch, heads, t.size(1), t.size(2)})
+        const int64_t heads = t.size(0) / oldBatch;
+        t = t.view({oldBatch, heads, t.size(1), t.size(2)})
                 .index_select(0, order)
-                .view({batch * heads, t.size(1), t.size(2)});
+                .view({order.size(0) * heads, t.size(1), t.size(2)});
     };
     for (auto& c : self) {
         apply(c.key);

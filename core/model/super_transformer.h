@@ -54,7 +54,9 @@ struct EncoderOutput {
 struct DecoderState {
     std::vector<AttentionCache> self, cross;
     int64_t steps = 0;  // tokens decoded so far
-    void reorder(const torch::Tensor& order);
+    // Keeps rows `order` of a batch that had `oldBatch` rows (beam search drops finished
+    // sentences, so the batch may shrink).
+    void reorder(const torch::Tensor& order, int64_t oldBatch);
 };
 
 class EncoderLayerImpl : public torch::nn::Module {

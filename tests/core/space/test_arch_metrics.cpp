@@ -9,7 +9,7 @@ using namespace hat::test;
 
 class TestArchMetrics : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void smallSupernetFeaturesAndParams() {
         for (const auto& s : readJson(fixture("hat_parity/subnet_results.json"))) {
             const SubConfig c = configFromJson(s["config"]);

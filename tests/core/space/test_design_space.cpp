@@ -9,7 +9,7 @@ using namespace hat::test;
 
 class TestDesignSpace : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void space0MatchesHat() {
         const DesignSpace s = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
         QCOMPARE(s.name, std::string("space0"));

@@ -10,7 +10,7 @@ using namespace hat::test;
 
 class TestGene : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void smallSupernetConfigs() {
         const DesignSpace space = smallSpace();
         const auto subnets = readJson(fixture("hat_parity/subnet_results.json"));

@@ -12,7 +12,7 @@ using namespace hat::test;
 
 class TestSampling : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void reproducesHatSampleConfigs() {
         const auto spaces = readJson(fixture("hat_parity/sample_configs.json"))["spaces"];
         const DesignSpace space0 = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));

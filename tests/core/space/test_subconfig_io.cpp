@@ -40,7 +40,7 @@ private:
         return errorOf([&] { parseSubConfigYaml(text, "arch.yml", &space0); });
     }
 
-private slots:
+private Q_SLOTS:
     void publishedSubTransformersLoad() {
         const auto published = readJson(fixture("published_subtransformers.json"));
         QCOMPARE(published.size(), size_t(44));
@@ -99,8 +99,9 @@ private slots:
     void notYamlOrWrongTypes() {
         QVERIFY(err("encoder-embed-dim-subtransformer: [640\n").find("not valid YAML") != std::string::npos);
         std::string t = kGood;
-        t.replace(t.find("subtransformer: 6"), 17, "subtransformer: six");
-        QVERIFY(err(t).find("'encoder-layer-num-subtransformer' must be an integer") != std::string::npos);
+        t.replace(t.find("layer-num-subtransformer: 6"), 27, "layer-num-subtransformer: six");
+        const auto m = err(t);
+        QVERIFY2(m.find("'encoder-layer-num-subtransformer' must be an integer") != std::string::npos, m.c_str());
         QVERIFY(errorOf([&] { loadSubConfig("/no/such/arch.yml", &space0); }).find("/no/such/arch.yml: cannot open file") == 0);
         QVERIFY(errorOf([&] { parseSubConfigJson("{\"encoder\": 3}", "x.json", &space0); }).find("x.json") == 0);
     }

@@ -7,7 +7,7 @@ using hat::PyRandom;
 
 class TestPyRandom : public QObject {
     Q_OBJECT
-private slots:
+private Q_SLOTS:
     void randomMatchesCPython() {
         PyRandom r(0);  // random.seed(0); [random.random() for _ in range(3)]
         QCOMPARE(r.random(), 0.8444218515250481);
