@@ -9,7 +9,7 @@ PACKAGES=(
   # core: tensors, BLAS (OpenBLAS must be the active libblas.so.3, see README), storage, formats
   libtorch-dev libopenblas0-openmp libblas3
   libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev
-  libsentencepiece-dev libicu-dev
+  libsentencepiece-dev libicu-dev zlib1g-dev
   # ui
   qt6-base-dev libqcustomplot-dev libgl-dev fonts-dejavu-core
   # headless window for screenshots and GUI runs without a display

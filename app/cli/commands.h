@@ -7,5 +7,8 @@ namespace hat::cli {
 
 int cmdArchInfo(const std::vector<std::string>& args);
 int cmdArchSample(const std::vector<std::string>& args);
+int cmdDataPrepare(const std::vector<std::string>& args);
+int cmdTrain(const std::vector<std::string>& args);
+int cmdEval(const std::vector<std::string>& args);
 
 }  // namespace hat::cli

@@ -19,6 +19,9 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
         {"arch info", {cmdArchInfo, "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--json]"}},
         {"arch sample", {cmdArchSample, "--space SPACE.yml --seed N [--json]"}},
         {"bleu", {cmdBleu, kBleuUsage}},
+        {"data prepare", {cmdDataPrepare, "--corpus DIR --out DIR [--src en] [--tgt de] [--vocab-size 8000] [--model-type unigram|bpe]"}},
+        {"train", {cmdTrain, "--corpus DIR --dict dict.txt [--spm spm.model] --space S.yml --out DIR [--width-divisor 8] [--max-updates N] [--max-tokens N] [--lr X] [--warmup N] [--seed N] [--threads N] [--json]"}},
+        {"eval", {cmdEval, "--checkpoint C --space S.yml ARCH.yml [--split valid|test] [--bleu] [--json] [--corpus DIR --dict D --spm M] [--limit N]"}},
     };
     return table;
 }

@@ -290,7 +290,7 @@ BleuResult sentenceBleu(const std::string& hypothesis, const std::vector<std::st
 BleuResult corpusBleuFiles(const std::string& hypothesisPath,
                            const std::vector<std::string>& referencePaths,
                            const BleuOptions& options) {
-    const ParallelText text = readParallelFiles(hypothesisPath, referencePaths);
+    const ScoredText text = readScoredFiles(hypothesisPath, referencePaths);
     return corpusBleu(text.hypotheses, text.references, options);
 }
 

@@ -225,7 +225,7 @@ ChrfResult sentenceChrf(const std::string& hypothesis, const std::vector<std::st
 ChrfResult corpusChrfFiles(const std::string& hypothesisPath,
                            const std::vector<std::string>& referencePaths,
                            const ChrfOptions& options) {
-    const ParallelText text = readParallelFiles(hypothesisPath, referencePaths);
+    const ScoredText text = readScoredFiles(hypothesisPath, referencePaths);
     return corpusChrf(text.hypotheses, text.references, options);
 }
 

@@ -453,10 +453,10 @@ void checkUtf8Lines(const std::string& path, const std::vector<std::string>& lin
 
 }  // namespace
 
-ParallelText readParallelFiles(const std::string& hypothesisPath,
+ScoredText readScoredFiles(const std::string& hypothesisPath,
                                const std::vector<std::string>& referencePaths) {
     if (referencePaths.empty()) fail(hypothesisPath, "no reference file given");
-    ParallelText text;
+    ScoredText text;
     text.hypotheses = readTextLines(hypothesisPath);
     checkUtf8Lines(hypothesisPath, text.hypotheses);
     for (const std::string& path : referencePaths) {

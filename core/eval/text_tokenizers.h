@@ -65,14 +65,14 @@ int countReferences(size_t numHypotheses, const ReferenceStreams& references);
 // newline does not start an extra empty segment. Throws hat::Error "PATH: problem".
 std::vector<std::string> readTextLines(const std::string& path);
 
-struct ParallelText {
+struct ScoredText {
     std::vector<std::string> hypotheses;
     ReferenceStreams references;
 };
 
 // Reads a hypothesis file and reference files, checking that all have the same number of lines
 // and are valid UTF-8. Errors name the offending file: "PATH: problem".
-ParallelText readParallelFiles(const std::string& hypothesisPath,
+ScoredText readScoredFiles(const std::string& hypothesisPath,
                                const std::vector<std::string>& referencePaths);
 
 }  // namespace hat

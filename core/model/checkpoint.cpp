@@ -81,11 +81,15 @@ CheckpointInfo readCheckpointInfo(const TensorDict& dict, const std::string& pat
     return info;
 }
 
-void saveSuperTransformer(const SuperTransformer& model, const std::string& path) {
+TensorDict superTransformerDict(const SuperTransformer& model) {
     TensorDict dict = model->hatStateDict();
     dict[kSpaceKey] = stringTensor(model->options().space.toYaml());
     dict[kDivisorKey] = torch::tensor({static_cast<int64_t>(model->options().widthDivisor)});
-    saveTensorDict(dict, path);
+    return dict;
+}
+
+void saveSuperTransformer(const SuperTransformer& model, const std::string& path) {
+    saveTensorDict(superTransformerDict(model), path);
 }
 
 SuperTransformer loadSuperTransformer(const std::string& path, const DesignSpace* expectedSpace,

@@ -27,6 +27,8 @@ struct CheckpointInfo {
 // Metadata stored next to the weights (space YAML as bytes, width divisor).
 CheckpointInfo readCheckpointInfo(const TensorDict& dict, const std::string& path);
 
+// The weights under HAT's names plus our metadata (space, width divisor).
+TensorDict superTransformerDict(const SuperTransformer& model);
 void saveSuperTransformer(const SuperTransformer& model, const std::string& path);
 // Builds the model the checkpoint describes and loads it. When `expectedSpace` / `divisor` are
 // given and differ from what the checkpoint records, it is refused with a message naming both.

@@ -1,0 +1,103 @@
+// Our latency predictor against HAT's recipe on HAT's eight latency datasets: each set is split
+// 80/20 with a fixed seed, both are trained on the same 80% and evaluated on the other 20%.
+// Prints the table of issue 4 (RMSE ours vs recipe, MAPE, +-5%, +-10%, interval coverage).
+//
+//   bench_predictor_compare [--sets a,b] [--steps N] [--folds K] [--layers L] [--layout 10|15]
+//                           [--linear] [--lr X] [--no-recipe] [--threads T] [--save DIR]
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/latency/latency_dataset.h"
+#include "core/latency/latency_predictor.h"
+
+using namespace hat;
+
+int main(int argc, char** argv) {
+    PredictorTrainOptions ours;
+    bool recipe = true;
+    int threads = 1;
+    std::string sets, saveDir;
+    uint64_t splitSeed = 2020;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "%s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--sets") sets = next();
+        else if (a == "--steps") ours.steps = std::stoi(next());
+        else if (a == "--folds") ours.folds = std::stoi(next());
+        else if (a == "--layers") ours.hiddenLayers = std::stoi(next());
+        else if (a == "--layout") ours.layout = next() == "10" ? FeatureLayout::Hat10 : FeatureLayout::Hat10Products;
+        else if (a == "--linear") ours.logTarget = false;
+        else if (a == "--mse") ours.robust = false;
+        else if (a == "--lr") ours.lr = std::stod(next());
+        else if (a == "--batch") ours.batch = std::stoi(next());
+        else if (a == "--seed") ours.seed = std::stoull(next());
+        else if (a == "--split-seed") splitSeed = std::stoull(next());
+        else if (a == "--no-recipe") recipe = false;
+        else if (a == "--threads") threads = std::stoi(next());
+        else if (a == "--save") saveDir = next();
+        else {
+            std::fprintf(stderr, "unknown option %s\n", a.c_str());
+            return 2;
+        }
+    }
+    at::set_num_threads(threads);
+    const char* names[] = {"iwslt14deen_gpu_titanxp",   "wmt14ende_cpu_raspberrypi",
+                           "wmt14ende_cpu_xeon",        "wmt14ende_gpu_titanxp",
+                           "wmt14enfr_cpu_raspberrypi", "wmt14enfr_cpu_xeon",
+                           "wmt14enfr_gpu_titanxp",     "wmt19ende_gpu_titanxp"};
+    std::printf("split: 80/20, seed %llu; ours: %s, %d hidden layers, %d steps, %d folds, lr %g, %s target, %s loss\n\n",
+                static_cast<unsigned long long>(splitSeed), featureLayoutName(ours.layout),
+                ours.hiddenLayers + 1, ours.steps, ours.folds, ours.lr, ours.logTarget ? "log" : "linear",
+                ours.robust ? "L1 + mean scaling" : "MSE");
+    std::printf("| set | RMSE ours (ms) | RMSE recipe (ms) | MAPE ours / recipe | ±5%% ours / recipe | ±10%% ours / recipe | 90%% interval coverage | train s |\n");
+    std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    double w10Ours = 0, w10Recipe = 0, covMin = 100, covMax = 0;
+    int count = 0, wins = 0;
+    for (const char* name : names) {
+        if (!sets.empty() && sets.find(name) == std::string::npos) continue;
+        const auto data = LatencyDataset::load(std::string(HAT_SOURCE_DIR) + "/data/latency/hat/" + name + "_all.csv");
+        const auto split = splitRows(data.size(), 0.2, splitSeed);
+        const auto train = data.subset(split.train);
+        const auto test = data.subset(split.test);
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto mine = LatencyPredictor::train(train, ours);
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const auto r = mine.evaluate(test);
+        PredictionReport h{};
+        if (recipe) {
+            PredictorTrainOptions ro;
+            ro.hatRecipe = true;
+            ro.seed = ours.seed;
+            h = LatencyPredictor::train(train, ro).evaluate(test);
+        }
+        if (!saveDir.empty()) mine.save(saveDir + "/" + name + ".pt");
+        std::printf("| %s | %.2f | %.2f | %.2f%% / %.2f%% | %.1f%% / %.1f%% | %.1f%% / %.1f%% | %.1f%% | %.0f |\n",
+                    name, r.rmseMs, h.rmseMs, r.mapePct, h.mapePct, r.within5Pct, h.within5Pct,
+                    r.within10Pct, h.within10Pct, r.coveragePct, secs);
+        std::fflush(stdout);
+        w10Ours += r.within10Pct;
+        w10Recipe += h.within10Pct;
+        covMin = std::min(covMin, r.coveragePct);
+        covMax = std::max(covMax, r.coveragePct);
+        wins += r.rmseMs < h.rmseMs;
+        ++count;
+    }
+    if (count) {
+        std::printf("\nlower RMSE than the recipe on %d of %d sets; mean share within ±10%%: ours %.1f%%, "
+                    "recipe %.1f%%; interval coverage %.1f%%..%.1f%%\n",
+                    wins, count, w10Ours / count, w10Recipe / count, covMin, covMax);
+    }
+    return 0;
+}

@@ -1,0 +1,21 @@
+#pragma once
+// Validation loss of a SubTransformer with inherited weights: the search's fitness (HAT_SPEC §6),
+// label-smoothed, base 2, per target token, summed over the batches before dividing.
+#include <vector>
+
+#include "core/data/batching.h"
+#include "core/model/super_transformer.h"
+
+namespace hat {
+
+struct ValidLoss {
+    double loss = 0.0;  // bits per token, label-smoothed (HAT's valid_loss)
+    double nll = 0.0;   // bits per token
+    int64_t ntokens = 0;
+};
+
+// Runs in eval mode under InferenceMode; restores the model's training flag afterwards.
+ValidLoss validLoss(SuperTransformer& model, const SubConfig& config,
+                    const std::vector<Batch>& batches, double labelSmoothing = 0.1);
+
+}  // namespace hat

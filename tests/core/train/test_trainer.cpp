@@ -1,0 +1,147 @@
+// Training: a run stopped and resumed ends with exactly the weights of an uninterrupted run;
+// the loss goes down; the schedule is warm-up then cosine.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/data/dictionary.h"
+#include "core/data/parallel_corpus.h"
+#include "core/model/checkpoint.h"
+#include "core/train/trainer.h"
+#include "support/fixtures.h"
+
+using namespace hat;
+using namespace hat::test;
+
+namespace {
+struct CancelAfter : TrainObserver {
+    CancelToken* token;
+    int64_t at;
+    std::vector<double> losses;
+    CancelAfter(CancelToken* t, int64_t a) : token(t), at(a) {}
+    void onProgress(const TrainProgress& p) override {
+        losses.push_back(p.trainLoss);
+        if (p.update == at) token->cancel();
+    }
+};
+}  // namespace
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir;
+    TrainOptions base;
+
+private Q_SLOTS:
+    void initTestCase() {
+        // A small pre-split corpus (whitespace symbols), as HAT users bring with a dict.txt.
+        const std::string corpus = dir.filePath("corpus").toStdString();
+        std::filesystem::create_directories(corpus);
+        auto en = readLines(sourcePath("data/corpus/en-de/valid.en.gz"));
+        auto de = readLines(sourcePath("data/corpus/en-de/valid.de.gz"));
+        en.resize(80);
+        de.resize(80);
+        std::vector<std::vector<std::string>> words;
+        for (const char* split : {"train", "valid"}) {
+            std::ofstream se(corpus + "/" + split + ".en"), sd(corpus + "/" + split + ".de");
+            for (size_t i = 0; i < en.size(); ++i) {
+                se << en[i] << "\n";
+                sd << de[i] << "\n";
+            }
+        }
+        for (const auto& l : en) words.push_back(splitWhitespace(l));
+        for (const auto& l : de) words.push_back(splitWhitespace(l));
+        Dictionary::build(words).saveFairseq(corpus + "/dict.txt");
+        base.corpusDir = corpus;
+        base.dictionary = corpus + "/dict.txt";
+        base.space = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
+        base.widthDivisor = 16;
+        base.maxUpdates = 8;
+        base.maxTokens = 400;
+        base.warmupUpdates = 2;
+        base.validateEvery = 4;
+        base.checkpointEvery = 100;
+        base.dropout = 0.1;  // exercises the saved dropout RNG
+        base.attentionDropout = 0.1;
+        base.threads = 1;
+    }
+    void runIsDeterministic() {
+        TrainOptions a = base, b = base;
+        a.outDir = dir.filePath("det1").toStdString();
+        b.outDir = dir.filePath("det2").toStdString();
+        a.maxUpdates = b.maxUpdates = 3;
+        trainSuperTransformer(a);
+        trainSuperTransformer(b);
+        const TensorDict wa = loadTensorDict(a.outDir + "/checkpoint_last.pt");
+        const TensorDict wb = loadTensorDict(b.outDir + "/checkpoint_last.pt");
+        for (const auto& [name, t] : wa) QVERIFY2(torch::equal(t, wb.at(name)), name.c_str());
+    }
+    void resumeIsExact() {
+        TrainOptions a = base;
+        a.outDir = dir.filePath("a").toStdString();
+        const TrainResult ra = trainSuperTransformer(a);
+        QCOMPARE(ra.updates, int64_t(8));
+
+        TrainOptions b = base;
+        b.outDir = dir.filePath("b").toStdString();
+        CancelToken token;
+        CancelAfter stop(&token, 3);
+        const TrainResult first = trainSuperTransformer(b, &stop, &token);
+        QVERIFY(first.cancelled);
+        QCOMPARE(first.updates, int64_t(3));
+        const TrainResult second = trainSuperTransformer(b);
+        QCOMPARE(second.updates, int64_t(8));
+
+        const TensorDict wa = loadTensorDict(a.outDir + "/checkpoint_last.pt");
+        const TensorDict wb = loadTensorDict(b.outDir + "/checkpoint_last.pt");
+        for (const auto& [name, t] : wa) {
+            if (name.rfind("hat_explorer.", 0) == 0) continue;
+            QVERIFY2(torch::equal(t, wb.at(name)), (name + " " + std::to_string((t - wb.at(name)).abs().max().item<double>())).c_str());
+        }
+        QCOMPARE(ra.lastValidation.largestLoss, second.lastValidation.largestLoss);
+    }
+    void lossGoesDown() {
+        TrainOptions o = base;
+        o.outDir = dir.filePath("c").toStdString();
+        o.maxUpdates = 40;
+        o.validateEvery = 1000;
+        o.peakLr = 3e-3;
+        const TrainResult r = trainSuperTransformer(o);
+        // Same corpus for train and valid: 40 updates must beat the untrained model clearly.
+        TrainOptions fresh = base;
+        fresh.outDir = dir.filePath("d").toStdString();
+        fresh.maxUpdates = 1;
+        fresh.peakLr = 1e-9;
+        const TrainResult r0 = trainSuperTransformer(fresh);
+        QVERIFY2(r.lastValidation.largestLoss < r0.lastValidation.largestLoss - 1.0,
+                 (std::to_string(r.lastValidation.largestLoss) + " vs " + std::to_string(r0.lastValidation.largestLoss)).c_str());
+        QVERIFY(r.lastValidation.smallestLoss < r0.lastValidation.smallestLoss - 1.0);
+    }
+    void schedule() {
+        TrainOptions o;
+        o.peakLr = 1e-3;
+        o.warmupUpdates = 100;
+        o.maxUpdates = 1100;
+        o.minLrRatio = 0.1;
+        QCOMPARE(learningRate(o, 50), 5e-4);
+        QCOMPARE(learningRate(o, 100), 1e-3);
+        QVERIFY(std::abs(learningRate(o, 600) - 1e-3 * (0.1 + 0.9 * 0.5)) < 1e-12);
+        QVERIFY(std::abs(learningRate(o, 1100) - 1e-4) < 1e-12);
+    }
+    void badInput() {
+        TrainOptions o = base;
+        o.outDir = dir.filePath("e").toStdString();
+        o.corpusDir = dir.filePath("nowhere").toStdString();
+        QVERIFY(errorOf([&] { trainSuperTransformer(o); }).find("cannot open file") != std::string::npos);
+        // A checkpoint from another divisor is refused on resume.
+        TrainOptions other = base;
+        other.outDir = dir.filePath("a").toStdString();
+        other.widthDivisor = 8;
+        QVERIFY(errorOf([&] { trainSuperTransformer(other); }).find("another space, divisor or dictionary") != std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestTrainer)
+#include "test_trainer.moc"
