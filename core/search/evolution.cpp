@@ -1,0 +1,172 @@
+#include "core/search/evolution.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "core/util/error.h"
+
+namespace hat {
+
+namespace {
+
+std::string saveRng(const std::mt19937_64& rng) {
+    std::ostringstream s;
+    s << rng;
+    return s.str();
+}
+
+std::mt19937_64 loadRng(const std::string& state, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    if (!state.empty()) {
+        std::istringstream s(state);
+        s >> rng;
+        if (!s) throw Error("search state holds a damaged random-generator state");
+    }
+    return rng;
+}
+
+// Uniform in [0, 1) from 53 bits, identical on every standard library.
+double uniform01(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
+size_t pick(std::mt19937_64& rng, size_t n) { return static_cast<size_t>(rng() % n); }
+
+}  // namespace
+
+void EvolutionSettings::validate() const {
+    if (population <= 0 || parents <= 0 || generations < 0) throw Error("search sizes must be positive");
+    if (parents + mutations + crossovers != population) {
+        throw Error("parents + mutations + crossovers (" + std::to_string(parents + mutations + crossovers) +
+                    ") must equal the population size (" + std::to_string(population) + ")");
+    }
+    if (parents < 2 && crossovers > 0) throw Error("crossover needs at least two parents");
+    if (mutationProb < 0 || mutationProb > 1) throw Error("mutation probability must be in [0, 1]");
+    if (!(maxLatencyMs > 0)) throw Error("the latency limit must be a positive number of milliseconds");
+}
+
+Evolution::Evolution(const DesignSpace& space, EvolutionSettings settings, LatencySource& latency,
+                     FitnessSource& fitness)
+    : space_(space), settings_(settings), latency_(latency), fitness_(fitness), choices_(space.geneChoices()) {
+    settings_.validate();
+}
+
+bool Evolution::satisfies(const Gene& g) {
+    const LatencyEstimate e = latency_.latency(g);
+    return (settings_.constrainUpperBound ? e.upperMs : e.ms) <= settings_.maxLatencyMs;
+}
+
+Gene Evolution::randomGene(std::mt19937_64& rng) const {
+    Gene g(choices_.size());
+    for (size_t k = 0; k < choices_.size(); ++k) g[k] = choices_[k][pick(rng, choices_[k].size())];
+    return g;
+}
+
+EvolutionState Evolution::initialState(const std::vector<Gene>& seeds) {
+    std::mt19937_64 rng(settings_.seed);
+    EvolutionState st;
+    std::set<Gene> seen;
+    for (const Gene& g : seeds) {
+        if (static_cast<int>(st.population.size()) >= settings_.population) break;
+        if (!geneIsValid(g, space_) || !satisfies(g)) continue;
+        if (seen.insert(canonicalGene(g, space_)).second) st.population.push_back(g);
+    }
+    int tries = 0;
+    while (static_cast<int>(st.population.size()) < settings_.population) {
+        if (++tries > settings_.maxTries) {
+            if (st.population.empty()) {
+                throw Error("no SubTransformer found under " + std::to_string(settings_.maxLatencyMs) +
+                            " ms after " + std::to_string(settings_.maxTries) + " samples: the limit is below what the device can reach");
+            }
+            break;  // a tight limit or a tiny space: search the distinct genes there are
+        }
+        Gene g = randomGene(rng);
+        if (!satisfies(g)) continue;
+        if (seen.insert(canonicalGene(g, space_)).second) st.population.push_back(std::move(g));
+    }
+    st.rngState = saveRng(rng);
+    return st;
+}
+
+std::vector<Gene> Evolution::breed(const std::vector<Candidate>& ranked, std::mt19937_64& rng) {
+    const size_t nParents = std::min<size_t>(settings_.parents, ranked.size());
+    std::vector<Gene> next;
+    std::set<Gene> seen;
+    for (size_t i = 0; i < nParents; ++i) {
+        next.push_back(ranked[i].gene);
+        seen.insert(canonicalGene(ranked[i].gene, space_));
+    }
+    auto admit = [&](Gene g, int& tries) {
+        // Over-limit candidates are rejected (HAT); so are duplicates of the new population (fix),
+        // unless the space has run out of distinct genes near the parents.
+        if (!satisfies(g)) return false;
+        const bool fresh = seen.insert(canonicalGene(g, space_)).second;
+        if (!fresh && tries < settings_.maxTries / 2) return false;
+        next.push_back(std::move(g));
+        return true;
+    };
+    int tries = 0;
+    for (int made = 0; made < settings_.mutations && tries < settings_.maxTries; ++tries) {
+        const Gene& p = next[pick(rng, nParents)];
+        Gene g = p;
+        for (size_t k = 0; k < g.size(); ++k) {
+            if (uniform01(rng) < settings_.mutationProb) g[k] = choices_[k][pick(rng, choices_[k].size())];
+        }
+        if (admit(std::move(g), tries)) ++made;
+    }
+    tries = 0;
+    for (int made = 0; made < settings_.crossovers && nParents >= 2 && tries < settings_.maxTries; ++tries) {
+        const size_t a = pick(rng, nParents);
+        size_t b = pick(rng, nParents - 1);
+        if (b >= a) ++b;  // two distinct parents
+        Gene g(next[a].size());
+        for (size_t k = 0; k < g.size(); ++k) g[k] = uniform01(rng) < 0.5 ? next[a][k] : next[b][k];
+        if (admit(std::move(g), tries)) ++made;
+    }
+    return next;
+}
+
+EvolutionResult Evolution::run(EvolutionState state, EvolutionObserver* observer, const CancelToken* cancel) {
+    EvolutionResult result;
+    std::mt19937_64 rng = loadRng(state.rngState, settings_.seed);
+    for (int gen = state.generation; gen <= settings_.generations; ++gen) {
+        const auto start = std::chrono::steady_clock::now();
+        if (cancel && cancel->cancelled()) {
+            result.cancelled = true;
+            return result;
+        }
+        const std::vector<double> fit = fitness_.fitness(state.population, cancel);
+        if (cancel && cancel->cancelled()) {
+            result.cancelled = true;
+            return result;
+        }
+        std::vector<Candidate> ranked(state.population.size());
+        for (size_t i = 0; i < ranked.size(); ++i) {
+            ranked[i].gene = state.population[i];
+            ranked[i].fitness = fit.at(i);
+            ranked[i].latency = latency_.latency(ranked[i].gene);
+        }
+        // Stable: equal fitness keeps population order, so runs are reproducible.
+        std::stable_sort(ranked.begin(), ranked.end(),
+                         [](const Candidate& a, const Candidate& b) { return a.fitness < b.fitness; });
+        GenerationReport report;
+        report.generation = gen;
+        report.best = ranked.front();
+        report.last = gen == settings_.generations;
+        if (!report.last) {
+            report.next.generation = gen + 1;
+            report.next.population = breed(ranked, rng);
+            report.next.rngState = saveRng(rng);
+        }
+        report.population = std::move(ranked);
+        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        result.best = report.best;
+        result.generations = gen + 1;
+        if (observer) observer->onGeneration(report);
+        if (report.last) break;
+        state = report.next;
+    }
+    return result;
+}
+
+}  // namespace hat

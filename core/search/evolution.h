@@ -1,0 +1,107 @@
+#pragma once
+// HAT's evolutionary search (HAT_SPEC §10) with the fixes HAT lacks: seeded and reproducible,
+// duplicates removed, fitness looked up before it is computed (by the FitnessSource), the final
+// generation scored, resumable after every generation (EvolutionState), cancellable.
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/space/design_space.h"
+#include "core/space/gene.h"
+#include "core/util/progress.h"
+
+namespace hat {
+
+struct EvolutionSettings {
+    int population = 125;
+    int parents = 25;
+    int mutations = 50;
+    int crossovers = 50;
+    int generations = 30;  // breeding rounds; generations + 1 populations are scored
+    double mutationProb = 0.3;
+    double maxLatencyMs = 0.0;
+    bool constrainUpperBound = false;  // limit the 90% interval's upper end, not the prediction
+    uint64_t seed = 1;
+    int maxTries = 200000;  // rejection-sampling guard per population
+    void validate() const;
+};
+
+struct LatencyEstimate {
+    double ms = 0.0;       // predicted
+    double upperMs = 0.0;  // upper end of the 90% interval
+};
+
+// Latency of a gene on the search's device (a predictor: fast, called thousands of times).
+struct LatencySource {
+    virtual ~LatencySource() = default;
+    virtual LatencyEstimate latency(const Gene& gene) = 0;
+};
+
+// Validation loss of genes (lower is better). Implementations reuse stored evaluations.
+struct FitnessSource {
+    virtual ~FitnessSource() = default;
+    virtual std::vector<double> fitness(const std::vector<Gene>& genes, const CancelToken* cancel) = 0;
+};
+
+struct Candidate {
+    Gene gene;
+    double fitness = std::numeric_limits<double>::quiet_NaN();
+    LatencyEstimate latency;
+};
+
+// Everything needed to continue a search: the population of generation `generation` (not yet
+// scored) and the generator state that breeds from it.
+struct EvolutionState {
+    int generation = 0;
+    std::vector<Gene> population;
+    std::string rngState;
+};
+
+struct GenerationReport {
+    int generation = 0;
+    std::vector<Candidate> population;  // scored, best first
+    Candidate best;                     // best of this generation
+    bool last = false;
+    double seconds = 0.0;               // time for this generation
+    EvolutionState next;                // state after this generation (empty population if last)
+};
+
+struct EvolutionObserver {
+    virtual ~EvolutionObserver() = default;
+    virtual void onGeneration(const GenerationReport&) {}
+};
+
+struct EvolutionResult {
+    Candidate best;
+    int generations = 0;
+    bool cancelled = false;
+};
+
+class Evolution {
+public:
+    Evolution(const DesignSpace& space, EvolutionSettings settings, LatencySource& latency,
+              FitnessSource& fitness);
+
+    bool satisfies(const Gene& g);
+    // Generation 0: the `seeds` that satisfy the limit (warm start, e.g. a stored population or the
+    // best stored evaluations), de-duplicated, then random genes that satisfy it.
+    EvolutionState initialState(const std::vector<Gene>& seeds = {});
+    // Runs from `state` to the end; stops early (cancelled) between evaluations.
+    EvolutionResult run(EvolutionState state, EvolutionObserver* observer = nullptr,
+                        const CancelToken* cancel = nullptr);
+
+private:
+    Gene randomGene(std::mt19937_64& rng) const;
+    std::vector<Gene> breed(const std::vector<Candidate>& ranked, std::mt19937_64& rng);
+
+    DesignSpace space_;
+    EvolutionSettings settings_;
+    LatencySource& latency_;
+    FitnessSource& fitness_;
+    std::vector<std::vector<int>> choices_;
+};
+
+}  // namespace hat

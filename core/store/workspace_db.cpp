@@ -1,0 +1,422 @@
+#include "core/store/workspace_db.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/util/error.h"
+
+namespace hat {
+
+namespace {
+
+// Every schema change is a new entry; a database at version v runs entries v..end in order.
+const char* kMigrations[] = {
+    // 1: the first schema.
+    R"sql(
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE supernet (
+        id INTEGER PRIMARY KEY, path TEXT NOT NULL, checksum TEXT NOT NULL,
+        width_divisor INTEGER NOT NULL, UNIQUE (checksum, width_divisor));
+    CREATE TABLE fitness_set (
+        id INTEGER PRIMARY KEY, split TEXT NOT NULL, sentences INTEGER NOT NULL,
+        checksum TEXT NOT NULL, UNIQUE (checksum));
+    CREATE TABLE device (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+        source TEXT NOT NULL, predictor_path TEXT NOT NULL DEFAULT '');
+    CREATE TABLE evaluation (
+        supernet_id INTEGER NOT NULL REFERENCES supernet(id),
+        fitness_set_id INTEGER NOT NULL REFERENCES fitness_set(id),
+        gene TEXT NOT NULL, valid_loss REAL NOT NULL, bleu REAL,
+        created_at TEXT NOT NULL DEFAULT (datetime('now')),
+        PRIMARY KEY (supernet_id, fitness_set_id, gene)) WITHOUT ROWID;
+    CREATE TABLE latency (
+        device_id INTEGER NOT NULL REFERENCES device(id), gene TEXT NOT NULL,
+        ms REAL NOT NULL, upper_ms REAL NOT NULL,
+        PRIMARY KEY (device_id, gene)) WITHOUT ROWID;
+    CREATE INDEX latency_by_ms ON latency (device_id, ms);
+    CREATE TABLE search_run (
+        id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES device(id),
+        max_latency_ms REAL NOT NULL, seed INTEGER NOT NULL, settings TEXT NOT NULL,
+        status TEXT NOT NULL, created_at TEXT NOT NULL DEFAULT (datetime('now')));
+    CREATE TABLE generation (
+        run_id INTEGER NOT NULL REFERENCES search_run(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL, last INTEGER NOT NULL, seconds REAL NOT NULL,
+        next_population TEXT NOT NULL, next_rng TEXT NOT NULL,
+        PRIMARY KEY (run_id, number));
+    CREATE TABLE generation_member (
+        run_id INTEGER NOT NULL, number INTEGER NOT NULL, rank INTEGER NOT NULL,
+        gene TEXT NOT NULL, fitness REAL NOT NULL, latency_ms REAL NOT NULL, upper_ms REAL NOT NULL,
+        PRIMARY KEY (run_id, number, rank),
+        FOREIGN KEY (run_id, number) REFERENCES generation(run_id, number) ON DELETE CASCADE);
+    )sql",
+};
+constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
+static_assert(kMigrationCount == WorkspaceDb::kSchemaVersion, "one migration per schema version");
+
+// Identifies our files among SQLite databases (PRAGMA application_id), "HATX".
+constexpr int kApplicationId = 0x48415458;
+
+class Statement {
+public:
+    Statement(sqlite3* db, const char* sql) : db_(db) {
+        if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) {
+            throw Error(std::string("database: ") + sqlite3_errmsg(db));
+        }
+    }
+    ~Statement() { sqlite3_finalize(st_); }
+    Statement& bind(int i, int64_t v) { check(sqlite3_bind_int64(st_, i, v)); return *this; }
+    Statement& bind(int i, double v) { check(sqlite3_bind_double(st_, i, v)); return *this; }
+    Statement& bind(int i, const std::string& v) {
+        check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+        return *this;
+    }
+    Statement& bindNull(int i) { check(sqlite3_bind_null(st_, i)); return *this; }
+    bool step() {
+        const int rc = sqlite3_step(st_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        throw Error(std::string("database: ") + sqlite3_errmsg(db_));
+    }
+    void reset() { sqlite3_reset(st_); sqlite3_clear_bindings(st_); }
+    int64_t integer(int c) { return sqlite3_column_int64(st_, c); }
+    double real(int c) { return sqlite3_column_double(st_, c); }
+    bool isNull(int c) { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
+    std::string text(int c) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st_, c));
+        return p ? std::string(p, sqlite3_column_bytes(st_, c)) : std::string();
+    }
+
+private:
+    void check(int rc) {
+        if (rc != SQLITE_OK) throw Error(std::string("database: ") + sqlite3_errmsg(db_));
+    }
+    sqlite3* db_;
+    sqlite3_stmt* st_ = nullptr;
+};
+
+std::string populationText(const std::vector<Gene>& pop) {
+    std::string s;
+    for (const auto& g : pop) s += geneToText(g) + ";";
+    return s;
+}
+
+std::vector<Gene> populationFromText(const std::string& s) {
+    std::vector<Gene> pop;
+    size_t start = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == ';') {
+            pop.push_back(geneFromText(s.substr(start, i - start)));
+            start = i + 1;
+        }
+    }
+    return pop;
+}
+
+}  // namespace
+
+std::string geneToText(const Gene& g) {
+    std::string s;
+    for (size_t i = 0; i < g.size(); ++i) s += (i ? "," : "") + std::to_string(g[i]);
+    return s;
+}
+
+Gene geneFromText(const std::string& s) {
+    Gene g;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) g.push_back(std::stoi(item));
+    return g;
+}
+
+WorkspaceDb WorkspaceDb::open(const std::string& path, bool create) {
+    const bool exists = std::filesystem::exists(path);
+    if (!exists && !create) fail(path, "no such workspace database");
+    if (exists) {
+        // Look at the header before SQLite touches the file: a non-database must stay unmodified.
+        std::ifstream in(path, std::ios::binary);
+        char header[16] = {};
+        in.read(header, 16);
+        const bool empty = in.gcount() == 0;
+        if (!empty && std::string(header, 15) != "SQLite format 3") fail(path, "not a workspace database (not SQLite)");
+    }
+    WorkspaceDb w;
+    w.path_ = path;
+    const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &w.db_, flags, nullptr) != SQLITE_OK) {
+        const std::string msg = w.db_ ? sqlite3_errmsg(w.db_) : "cannot open";
+        fail(path, "cannot open database: " + msg);
+    }
+    sqlite3_busy_timeout(w.db_, 5000);
+    try {
+        // Each query in its own scope: an unfinished statement would hold a read transaction.
+        auto scalar = [&](const char* sql) {
+            Statement q(w.db_, sql);
+            q.step();
+            return q.integer(0);
+        };
+        const int64_t app = scalar("PRAGMA application_id");
+        const int64_t version = scalar("PRAGMA user_version");
+        const int64_t tables = scalar("SELECT count(*) FROM sqlite_master");
+        if (app != kApplicationId && tables > 0) fail(path, "an SQLite file, but not a HAT Explorer workspace");
+        if (version > kSchemaVersion) {
+            fail(path, "written by a newer HAT Explorer (schema " + std::to_string(version) + ", this version reads up to " +
+                           std::to_string(kSchemaVersion) + "); update HAT Explorer to open it");
+        }
+        w.exec("PRAGMA foreign_keys = ON");
+        w.exec("PRAGMA journal_mode = WAL");
+        w.exec("PRAGMA synchronous = NORMAL");
+        w.migrate();
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        if (what.rfind(path, 0) == 0) throw;
+        fail(path, what);  // e.g. "database: file is not a database" for a corrupted file
+    }
+    return w;
+}
+
+WorkspaceDb::WorkspaceDb(WorkspaceDb&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+WorkspaceDb& WorkspaceDb::operator=(WorkspaceDb&& o) noexcept {
+    std::swap(db_, o.db_);
+    std::swap(path_, o.path_);
+    return *this;
+}
+WorkspaceDb::~WorkspaceDb() {
+    if (db_) sqlite3_close_v2(db_);
+}
+
+void WorkspaceDb::exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+        const std::string msg = err ? err : "error";
+        sqlite3_free(err);
+        throw Error("database: " + msg);
+    }
+}
+
+int WorkspaceDb::schemaVersion() {
+    Statement v(db_, "PRAGMA user_version");
+    v.step();
+    return static_cast<int>(v.integer(0));
+}
+
+void WorkspaceDb::migrate() {
+    int version = schemaVersion();
+    while (version < kSchemaVersion) {
+        transaction([&] {
+            exec(kMigrations[version]);
+            exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+            exec("PRAGMA user_version = " + std::to_string(version + 1));
+        });
+        ++version;
+    }
+}
+
+void WorkspaceDb::setMeta(const std::string& key, const std::string& value) {
+    Statement s(db_, "INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    s.bind(1, key).bind(2, value).step();
+}
+
+std::optional<std::string> WorkspaceDb::meta(const std::string& key) {
+    Statement s(db_, "SELECT value FROM meta WHERE key = ?");
+    s.bind(1, key);
+    if (!s.step()) return std::nullopt;
+    return s.text(0);
+}
+
+void WorkspaceDb::setSpace(const DesignSpace& space) { setMeta("space_yaml", space.toYaml()); }
+
+DesignSpace WorkspaceDb::space() {
+    const auto y = meta("space_yaml");
+    if (!y) fail(path_, "workspace has no design space");
+    return DesignSpace::parseYaml(*y, path_ + " (design space)");
+}
+
+int64_t WorkspaceDb::addSupernet(const SupernetRecord& r) {
+    Statement s(db_, "INSERT INTO supernet(path, checksum, width_divisor) VALUES(?, ?, ?) "
+                     "ON CONFLICT(checksum, width_divisor) DO UPDATE SET path = excluded.path RETURNING id");
+    s.bind(1, r.path).bind(2, r.checksum).bind(3, static_cast<int64_t>(r.widthDivisor));
+    s.step();
+    return s.integer(0);
+}
+
+std::optional<SupernetRecord> WorkspaceDb::supernet(int64_t id) {
+    Statement s(db_, "SELECT id, path, checksum, width_divisor FROM supernet WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return SupernetRecord{s.integer(0), s.text(1), s.text(2), static_cast<int>(s.integer(3))};
+}
+
+int64_t WorkspaceDb::addFitnessSet(const FitnessSetRecord& r) {
+    Statement s(db_, "INSERT INTO fitness_set(split, sentences, checksum) VALUES(?, ?, ?) "
+                     "ON CONFLICT(checksum) DO UPDATE SET split = excluded.split RETURNING id");
+    s.bind(1, r.split).bind(2, static_cast<int64_t>(r.sentences)).bind(3, r.checksum);
+    s.step();
+    return s.integer(0);
+}
+
+std::optional<FitnessSetRecord> WorkspaceDb::fitnessSet(int64_t id) {
+    Statement s(db_, "SELECT id, split, sentences, checksum FROM fitness_set WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return FitnessSetRecord{s.integer(0), s.text(1), static_cast<int>(s.integer(2)), s.text(3)};
+}
+
+int64_t WorkspaceDb::addDevice(const DeviceRecord& d) {
+    Statement s(db_, "INSERT INTO device(name, kind, source, predictor_path) VALUES(?, ?, ?, ?) "
+                     "ON CONFLICT(name) DO UPDATE SET kind = excluded.kind, source = excluded.source, "
+                     "predictor_path = excluded.predictor_path RETURNING id");
+    s.bind(1, d.name).bind(2, d.kind).bind(3, d.source).bind(4, d.predictorPath);
+    s.step();
+    return s.integer(0);
+}
+
+std::vector<DeviceRecord> WorkspaceDb::devices() {
+    Statement s(db_, "SELECT id, name, kind, source, predictor_path FROM device ORDER BY id");
+    std::vector<DeviceRecord> out;
+    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+    return out;
+}
+
+std::optional<DeviceRecord> WorkspaceDb::device(const std::string& name) {
+    for (auto& d : devices()) {
+        if (d.name == name) return d;
+    }
+    return std::nullopt;
+}
+
+std::optional<double> WorkspaceDb::evaluation(int64_t sn, int64_t fs, const Gene& gene) {
+    Statement s(db_, "SELECT valid_loss FROM evaluation WHERE supernet_id = ? AND fitness_set_id = ? AND gene = ?");
+    s.bind(1, sn).bind(2, fs).bind(3, geneToText(gene));
+    if (!s.step()) return std::nullopt;
+    return s.real(0);
+}
+
+void WorkspaceDb::addEvaluations(int64_t sn, int64_t fs, const std::vector<EvaluationRecord>& e) {
+    transaction([&] {
+        Statement s(db_, "INSERT INTO evaluation(supernet_id, fitness_set_id, gene, valid_loss, bleu) VALUES(?, ?, ?, ?, ?) "
+                         "ON CONFLICT DO UPDATE SET valid_loss = excluded.valid_loss, bleu = coalesce(excluded.bleu, bleu)");
+        for (const auto& r : e) {
+            s.bind(1, sn).bind(2, fs).bind(3, geneToText(r.gene)).bind(4, r.validLoss);
+            if (r.bleu) s.bind(5, *r.bleu); else s.bindNull(5);
+            s.step();
+            s.reset();
+        }
+    });
+}
+
+int64_t WorkspaceDb::evaluationCount(int64_t sn, int64_t fs) {
+    Statement s(db_, "SELECT count(*) FROM evaluation WHERE supernet_id = ? AND fitness_set_id = ?");
+    s.bind(1, sn).bind(2, fs).step();
+    return s.integer(0);
+}
+
+void WorkspaceDb::addLatencies(int64_t deviceId, const std::vector<std::pair<Gene, LatencyEstimate>>& l) {
+    transaction([&] {
+        Statement s(db_, "INSERT INTO latency(device_id, gene, ms, upper_ms) VALUES(?, ?, ?, ?) "
+                         "ON CONFLICT DO UPDATE SET ms = excluded.ms, upper_ms = excluded.upper_ms");
+        for (const auto& [g, e] : l) {
+            s.bind(1, deviceId).bind(2, geneToText(g)).bind(3, e.ms).bind(4, e.upperMs);
+            s.step();
+            s.reset();
+        }
+    });
+}
+
+std::optional<EvaluatedPoint> WorkspaceDb::bestUnder(int64_t sn, int64_t fs, int64_t deviceId, double limitMs,
+                                                     bool useUpper) {
+    const std::string column = useUpper ? "l.upper_ms" : "l.ms";
+    const std::string sql =
+        "SELECT e.gene, e.valid_loss, e.bleu, l.ms, l.upper_ms FROM latency l JOIN evaluation e "
+        "ON e.gene = l.gene AND e.supernet_id = ? AND e.fitness_set_id = ? "
+        "WHERE l.device_id = ? AND " + column + " <= ? ORDER BY e.valid_loss, e.gene LIMIT 1";
+    Statement s(db_, sql.c_str());
+    s.bind(1, sn).bind(2, fs).bind(3, deviceId).bind(4, limitMs);
+    if (!s.step()) return std::nullopt;
+    EvaluatedPoint p{geneFromText(s.text(0)), s.real(1), std::nullopt, s.real(3), s.real(4)};
+    if (!s.isNull(2)) p.bleu = s.real(2);
+    return p;
+}
+
+std::vector<EvaluatedPoint> WorkspaceDb::evaluatedPoints(int64_t sn, int64_t fs, int64_t deviceId) {
+    Statement s(db_, "SELECT e.gene, e.valid_loss, e.bleu, l.ms, l.upper_ms FROM evaluation e JOIN latency l "
+                     "ON l.gene = e.gene AND l.device_id = ? WHERE e.supernet_id = ? AND e.fitness_set_id = ? "
+                     "ORDER BY l.ms");
+    s.bind(1, deviceId).bind(2, sn).bind(3, fs);
+    std::vector<EvaluatedPoint> out;
+    while (s.step()) {
+        EvaluatedPoint p{geneFromText(s.text(0)), s.real(1), std::nullopt, s.real(3), s.real(4)};
+        if (!s.isNull(2)) p.bleu = s.real(2);
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+int64_t WorkspaceDb::createRun(const RunRecord& r) {
+    Statement s(db_, "INSERT INTO search_run(device_id, max_latency_ms, seed, settings, status) VALUES(?, ?, ?, ?, ?) RETURNING id");
+    s.bind(1, r.deviceId).bind(2, r.maxLatencyMs).bind(3, static_cast<int64_t>(r.seed)).bind(4, r.settingsJson)
+        .bind(5, r.status.empty() ? std::string("running") : r.status);
+    s.step();
+    return s.integer(0);
+}
+
+void WorkspaceDb::setRunStatus(int64_t runId, const std::string& status) {
+    Statement s(db_, "UPDATE search_run SET status = ? WHERE id = ?");
+    s.bind(1, status).bind(2, runId).step();
+}
+
+std::optional<RunRecord> WorkspaceDb::run(int64_t runId) {
+    Statement s(db_, "SELECT id, device_id, max_latency_ms, seed, settings, status FROM search_run WHERE id = ?");
+    s.bind(1, runId);
+    if (!s.step()) return std::nullopt;
+    return RunRecord{s.integer(0), s.integer(1), s.real(2), static_cast<uint64_t>(s.integer(3)), s.text(4), s.text(5)};
+}
+
+void WorkspaceDb::writeGeneration(int64_t runId, const GenerationReport& r) {
+    transaction([&] {
+        Statement g(db_, "INSERT INTO generation(run_id, number, last, seconds, next_population, next_rng) VALUES(?, ?, ?, ?, ?, ?)");
+        g.bind(1, runId).bind(2, static_cast<int64_t>(r.generation)).bind(3, static_cast<int64_t>(r.last))
+            .bind(4, r.seconds).bind(5, populationText(r.next.population)).bind(6, r.next.rngState).step();
+        Statement m(db_, "INSERT INTO generation_member(run_id, number, rank, gene, fitness, latency_ms, upper_ms) VALUES(?, ?, ?, ?, ?, ?, ?)");
+        for (size_t i = 0; i < r.population.size(); ++i) {
+            const Candidate& c = r.population[i];
+            m.bind(1, runId).bind(2, static_cast<int64_t>(r.generation)).bind(3, static_cast<int64_t>(i))
+                .bind(4, geneToText(c.gene)).bind(5, c.fitness).bind(6, c.latency.ms).bind(7, c.latency.upperMs).step();
+            m.reset();
+        }
+        if (r.last) {
+            Statement u(db_, "UPDATE search_run SET status = 'finished' WHERE id = ?");
+            u.bind(1, runId).step();
+        }
+    });
+}
+
+std::optional<EvolutionState> WorkspaceDb::resumeState(int64_t runId) {
+    Statement s(db_, "SELECT number, last, next_population, next_rng FROM generation WHERE run_id = ? ORDER BY number DESC LIMIT 1");
+    s.bind(1, runId);
+    if (!s.step()) return std::nullopt;
+    if (s.integer(1)) return std::nullopt;  // finished
+    EvolutionState st;
+    st.generation = static_cast<int>(s.integer(0)) + 1;
+    st.population = populationFromText(s.text(2));
+    st.rngState = s.text(3);
+    return st;
+}
+
+std::vector<Candidate> WorkspaceDb::generationMembers(int64_t runId, int generation) {
+    Statement s(db_, "SELECT gene, fitness, latency_ms, upper_ms FROM generation_member WHERE run_id = ? AND number = ? ORDER BY rank");
+    s.bind(1, runId).bind(2, static_cast<int64_t>(generation));
+    std::vector<Candidate> out;
+    while (s.step()) out.push_back({geneFromText(s.text(0)), s.real(1), {s.real(2), s.real(3)}});
+    return out;
+}
+
+int WorkspaceDb::generationCount(int64_t runId) {
+    Statement s(db_, "SELECT count(*) FROM generation WHERE run_id = ?");
+    s.bind(1, runId).step();
+    return static_cast<int>(s.integer(0));
+}
+
+}  // namespace hat

@@ -1,0 +1,178 @@
+// Evolution on a synthetic problem whose answer is known: fitness falls with model size, latency
+// rises with it, so the best gene under a limit sits on the limit.
+#include <QtTest>
+
+#include <set>
+
+#include "core/search/evolution.h"
+#include "core/space/arch_metrics.h"
+#include "support/fixtures.h"
+
+using namespace hat;
+using namespace hat::test;
+
+namespace {
+
+DesignSpace space0() { return DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml")); }
+
+struct SizeLatency : LatencySource {
+    DesignSpace space = space0();
+    int calls = 0;
+    LatencyEstimate latency(const Gene& g) override {
+        ++calls;
+        const double ms = hatParameterCount(geneToConfig(g, space), space.qkvDim) / 1e6;  // 1 ms per M
+        return {ms, ms * 1.1};
+    }
+};
+
+// Loss prefers parameters in the decoder and penalises arbitrary attention a little: the optimum
+// under a limit is not just "the biggest".
+struct SyntheticLoss : FitnessSource {
+    DesignSpace space = space0();
+    int evaluated = 0;
+    std::vector<double> fitness(const std::vector<Gene>& genes, const CancelToken*) override {
+        std::vector<double> out;
+        for (const Gene& g : genes) {
+            ++evaluated;
+            const SubConfig c = geneToConfig(g, space);
+            double f = 10.0 - hatParameterCount(c, 512) / 2e7 - c.decoderLayerNum * 0.05;
+            for (int i = 0; i < c.decoderLayerNum; ++i) f += 0.01 * (c.decoderArbitraryEndeAttn[i] != -1);
+            out.push_back(f);
+        }
+        return out;
+    }
+};
+
+struct Recorder : EvolutionObserver {
+    std::vector<GenerationReport> reports;
+    void onGeneration(const GenerationReport& r) override { reports.push_back(r); }
+};
+
+EvolutionSettings settings(double limit, uint64_t seed) {
+    EvolutionSettings s;
+    s.maxLatencyMs = limit;
+    s.seed = seed;
+    s.generations = 12;
+    return s;
+}
+
+}  // namespace
+
+class TestEvolution : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void respectsLimitAndImproves() {
+        SizeLatency lat;
+        SyntheticLoss loss;
+        Evolution evo(space0(), settings(40.0, 1), lat, loss);
+        Recorder rec;
+        const EvolutionResult r = evo.run(evo.initialState(), &rec);
+        QCOMPARE(r.generations, 13);
+        QCOMPARE(rec.reports.size(), size_t(13));
+        for (const auto& rep : rec.reports) {
+            QCOMPARE(rep.population.size(), size_t(125));
+            std::set<Gene> distinct;
+            for (const auto& c : rep.population) {
+                QVERIFY(c.latency.ms <= 40.0);
+                QVERIFY(geneIsValid(c.gene, space0()));
+                distinct.insert(canonicalGene(c.gene, space0()));
+            }
+            QCOMPARE(distinct.size(), size_t(125));  // duplicates removed
+        }
+        QVERIFY(rec.reports.back().last);
+        QVERIFY(r.best.fitness < rec.reports.front().best.fitness);
+        for (size_t i = 1; i < rec.reports.size(); ++i) {
+            QVERIFY(rec.reports[i].best.fitness <= rec.reports[i - 1].best.fitness);  // elitism
+        }
+        // The optimum is close to the limit.
+        QVERIFY(r.best.latency.ms > 36.0);
+    }
+    void reproducibleAndDifferentSeeds() {
+        SizeLatency lat;
+        SyntheticLoss loss;
+        Evolution a(space0(), settings(40.0, 7), lat, loss), b(space0(), settings(40.0, 7), lat, loss),
+            c(space0(), settings(40.0, 8), lat, loss);
+        Recorder ra, rb, rc;
+        a.run(a.initialState(), &ra);
+        b.run(b.initialState(), &rb);
+        c.run(c.initialState(), &rc);
+        for (size_t i = 0; i < ra.reports.size(); ++i) {
+            QCOMPARE(ra.reports[i].population.size(), rb.reports[i].population.size());
+            for (size_t k = 0; k < ra.reports[i].population.size(); ++k) {
+                QCOMPARE(ra.reports[i].population[k].gene, rb.reports[i].population[k].gene);
+            }
+        }
+        QVERIFY(ra.reports[0].population[0].gene != rc.reports[0].population[0].gene);
+    }
+    void resumeFromAnyGenerationEndsTheSame() {
+        SizeLatency lat;
+        SyntheticLoss loss;
+        Evolution whole(space0(), settings(40.0, 3), lat, loss);
+        Recorder full;
+        const EvolutionResult r = whole.run(whole.initialState(), &full);
+        for (int stopAfter : {0, 5, 11}) {
+            // A new process: a new Evolution started from the state stored after `stopAfter`.
+            Evolution again(space0(), settings(40.0, 3), lat, loss);
+            Recorder tail;
+            const EvolutionResult r2 = again.run(full.reports[stopAfter].next, &tail);
+            QCOMPARE(r2.best.gene, r.best.gene);
+            QCOMPARE(r2.best.fitness, r.best.fitness);
+            QCOMPARE(tail.reports.front().generation, stopAfter + 1);
+            QCOMPARE(tail.reports.back().population.front().gene, full.reports.back().population.front().gene);
+        }
+    }
+    void warmStartKeepsSeeds() {
+        SizeLatency lat;
+        SyntheticLoss loss;
+        Evolution evo(space0(), settings(40.0, 1), lat, loss);
+        const EvolutionState cold = evo.initialState();
+        std::vector<Gene> seeds(cold.population.begin(), cold.population.begin() + 10);
+        Evolution tighter(space0(), settings(30.0, 1), lat, loss);
+        const EvolutionState warm = tighter.initialState(seeds);
+        // Seeds under the new limit come first, in order; the rest are fresh samples.
+        size_t kept = 0;
+        for (const Gene& g : seeds) {
+            if (lat.latency(g).ms <= 30.0) QCOMPARE(warm.population[kept++], g);
+        }
+        QCOMPARE(warm.population.size(), size_t(125));
+    }
+    void upperBoundConstraint() {
+        SizeLatency lat;
+        SyntheticLoss loss;
+        EvolutionSettings s = settings(40.0, 1);
+        s.constrainUpperBound = true;
+        s.generations = 3;
+        Evolution evo(space0(), s, lat, loss);
+        Recorder rec;
+        evo.run(evo.initialState(), &rec);
+        for (const auto& c : rec.reports.back().population) QVERIFY(c.latency.upperMs <= 40.0);
+    }
+    void cancellation() {
+        SizeLatency lat;
+        SyntheticLoss loss;
+        Evolution evo(space0(), settings(40.0, 1), lat, loss);
+        CancelToken token;
+        struct CancelAt : EvolutionObserver {
+            CancelToken* t;
+            void onGeneration(const GenerationReport& r) override { if (r.generation == 2) t->cancel(); }
+        } obs;
+        obs.t = &token;
+        const EvolutionResult r = evo.run(evo.initialState(), &obs, &token);
+        QVERIFY(r.cancelled);
+        QCOMPARE(r.generations, 3);
+    }
+    void impossibleLimitIsAClearError() {
+        SizeLatency lat;
+        SyntheticLoss loss;
+        EvolutionSettings s = settings(0.5, 1);
+        s.maxTries = 2000;
+        Evolution evo(space0(), s, lat, loss);
+        QVERIFY(errorOf([&] { evo.initialState(); }).find("below what the device can reach") != std::string::npos);
+        EvolutionSettings bad = settings(40, 1);
+        bad.mutations = 10;
+        QVERIFY(errorOf([&] { Evolution e(space0(), bad, lat, loss); }).find("must equal the population size") != std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEvolution)
+#include "test_evolution.moc"
