@@ -44,7 +44,7 @@ std::string resolve(const std::string& path, const std::string& dir) {
 
 struct PrintingObserver : TrainObserver {
     bool json = false;
-    void onProgress(const TrainProgress& p) override {
+    void onProgress(const SupernetTrainProgress& p) override {
         if (p.update % 10 != 0 && p.update != p.maxUpdates) return;
         std::fprintf(stderr, "update %lld/%lld  loss %.3f  lr %.2e  %.0f tok/s  eta %.0f min  [%s]\n",
                      static_cast<long long>(p.update), static_cast<long long>(p.maxUpdates), p.trainLoss,

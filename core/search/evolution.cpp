@@ -52,7 +52,7 @@ Evolution::Evolution(const DesignSpace& space, EvolutionSettings settings, Laten
 }
 
 bool Evolution::satisfies(const Gene& g) {
-    const LatencyEstimate e = latency_.latency(g);
+    const LatencyBound e = latency_.latency(g);
     return (settings_.constrainUpperBound ? e.upperMs : e.ms) <= settings_.maxLatencyMs;
 }
 

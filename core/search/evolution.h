@@ -29,7 +29,7 @@ struct EvolutionSettings {
     void validate() const;
 };
 
-struct LatencyEstimate {
+struct LatencyBound {
     double ms = 0.0;       // predicted
     double upperMs = 0.0;  // upper end of the 90% interval
 };
@@ -37,7 +37,7 @@ struct LatencyEstimate {
 // Latency of a gene on the search's device (a predictor: fast, called thousands of times).
 struct LatencySource {
     virtual ~LatencySource() = default;
-    virtual LatencyEstimate latency(const Gene& gene) = 0;
+    virtual LatencyBound latency(const Gene& gene) = 0;
 };
 
 // Validation loss of genes (lower is better). Implementations reuse stored evaluations.
@@ -49,7 +49,7 @@ struct FitnessSource {
 struct Candidate {
     Gene gene;
     double fitness = std::numeric_limits<double>::quiet_NaN();
-    LatencyEstimate latency;
+    LatencyBound latency;
 };
 
 // Everything needed to continue a search: the population of generation `generation` (not yet

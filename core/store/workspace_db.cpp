@@ -313,7 +313,7 @@ int64_t WorkspaceDb::evaluationCount(int64_t sn, int64_t fs) {
     return s.integer(0);
 }
 
-void WorkspaceDb::addLatencies(int64_t deviceId, const std::vector<std::pair<Gene, LatencyEstimate>>& l) {
+void WorkspaceDb::addLatencies(int64_t deviceId, const std::vector<std::pair<Gene, LatencyBound>>& l) {
     transaction([&] {
         Statement s(db_, "INSERT INTO latency(device_id, gene, ms, upper_ms) VALUES(?, ?, ?, ?) "
                          "ON CONFLICT DO UPDATE SET ms = excluded.ms, upper_ms = excluded.upper_ms");

@@ -97,7 +97,7 @@ public:
     int64_t evaluationCount(int64_t supernetId, int64_t fitnessSetId);
 
     // Predicted latency of genes on a device (so limits can be answered by a query).
-    void addLatencies(int64_t deviceId, const std::vector<std::pair<Gene, LatencyEstimate>>& l);
+    void addLatencies(int64_t deviceId, const std::vector<std::pair<Gene, LatencyBound>>& l);
 
     // The best evaluated architecture under a limit on a device: the instant answer.
     std::optional<EvaluatedPoint> bestUnder(int64_t supernetId, int64_t fitnessSetId, int64_t deviceId,

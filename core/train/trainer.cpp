@@ -210,7 +210,7 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
             tokensThisRun += b.ntokens;
 
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            TrainProgress p;
+            SupernetTrainProgress p;
             p.update = update;
             p.maxUpdates = o.maxUpdates;
             p.trainLoss = toBase2PerToken(s.loss.item<double>(), s.ntokens);

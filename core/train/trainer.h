@@ -40,7 +40,7 @@ struct TrainOptions {
     int threads = 0;  // 0: LibTorch's default
 };
 
-struct TrainProgress {
+struct SupernetTrainProgress {
     int64_t update = 0, maxUpdates = 0;
     double trainLoss = 0.0;        // bits per token, last update
     double lr = 0.0;
@@ -56,7 +56,7 @@ struct TrainValidation {
 
 struct TrainObserver {
     virtual ~TrainObserver() = default;
-    virtual void onProgress(const TrainProgress&) {}
+    virtual void onProgress(const SupernetTrainProgress&) {}
     virtual void onValidation(const TrainValidation&) {}
     virtual void onMessage(const std::string&) {}
 };

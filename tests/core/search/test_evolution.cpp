@@ -18,7 +18,7 @@ DesignSpace space0() { return DesignSpace::loadYaml(sourcePath("data/spaces/spac
 struct SizeLatency : LatencySource {
     DesignSpace space = space0();
     int calls = 0;
-    LatencyEstimate latency(const Gene& g) override {
+    LatencyBound latency(const Gene& g) override {
         ++calls;
         const double ms = hatParameterCount(geneToConfig(g, space), space.qkvDim) / 1e6;  // 1 ms per M
         return {ms, ms * 1.1};

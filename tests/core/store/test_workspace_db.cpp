@@ -26,7 +26,7 @@ QByteArray fileHash(const std::string& p) {
 DesignSpace space0() { return DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml")); }
 
 struct Lat : LatencySource {
-    LatencyEstimate latency(const Gene& g) override {
+    LatencyBound latency(const Gene& g) override {
         double s = 0;
         for (int v : g) s += v;
         return {s / 1000.0, s / 900.0};
@@ -86,7 +86,7 @@ private Q_SLOTS:
         const DesignSpace space = space0();
         std::mt19937_64 rng(5);
         std::vector<EvaluationRecord> evals;
-        std::vector<std::pair<Gene, LatencyEstimate>> lats;
+        std::vector<std::pair<Gene, LatencyBound>> lats;
         for (int i = 0; i < 2000; ++i) {
             const Gene g = canonicalGene(sampleGene(space, rng), space);
             evals.push_back({g, 5.0 + (rng() % 100000) / 1e4, std::nullopt});

@@ -21,7 +21,7 @@ struct CancelAfter : TrainObserver {
     int64_t at;
     std::vector<double> losses;
     CancelAfter(CancelToken* t, int64_t a) : token(t), at(a) {}
-    void onProgress(const TrainProgress& p) override {
+    void onProgress(const SupernetTrainProgress& p) override {
         losses.push_back(p.trainLoss);
         if (p.update == at) token->cancel();
     }
