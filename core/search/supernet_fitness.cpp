@@ -1,0 +1,135 @@
+#include "core/search/supernet_fitness.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+
+#include "core/data/batching.h"
+#include "core/data/dictionary.h"
+#include "core/data/subword_model.h"
+#include "core/eval/validation.h"
+#include "core/model/checkpoint.h"
+#include "core/store/workspace_db.h"
+#include "core/util/error.h"
+
+namespace hat {
+
+namespace {
+
+uint64_t fnv1a(const char* data, size_t n, uint64_t h = 0xcbf29ce484222325ULL) {
+    for (size_t i = 0; i < n; ++i) {
+        h ^= static_cast<unsigned char>(data[i]);
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+std::string hex(uint64_t h) {
+    char buf[17];
+    std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
+    return buf;
+}
+
+std::string corpusFile(const FitnessSetOptions& o, const std::string& lang) {
+    const std::string base = o.corpusDir + "/" + o.split + "." + lang;
+    return std::filesystem::exists(base + ".gz") ? base + ".gz" : base;
+}
+
+}  // namespace
+
+std::string fileChecksum(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, "cannot open file");
+    uint64_t h = 0xcbf29ce484222325ULL;
+    char buf[1 << 16];
+    while (in) {
+        in.read(buf, sizeof(buf));
+        h = fnv1a(buf, static_cast<size_t>(in.gcount()), h);
+    }
+    return hex(h);
+}
+
+struct SupernetFitness::Impl {
+    WorkspaceDb* db = nullptr;
+    SuperTransformer model{nullptr};
+    DesignSpace space;
+    std::vector<Batch> batches;
+    int64_t supernetId = 0, fitnessSetId = 0;
+    int computed = 0, reused = 0;
+};
+
+SupernetFitness::SupernetFitness(const std::string& checkpoint, const FitnessSetOptions& o, WorkspaceDb& db)
+    : d(std::make_unique<Impl>()) {
+    d->db = &db;
+    d->space = db.space();
+    d->model = loadSuperTransformer(checkpoint, &d->space);
+    d->model->eval();
+    const Dictionary dict = Dictionary::loadFairseq(o.dictionary);
+    if (dict.size() != d->model->options().vocabSize) {
+        fail(o.dictionary, "has " + std::to_string(dict.size()) + " symbols, " + checkpoint + " needs " +
+                               std::to_string(d->model->options().vocabSize));
+    }
+    std::optional<SubwordModel> spm;
+    if (!o.subwordModel.empty()) spm = SubwordModel::load(o.subwordModel);
+    ParallelText text = loadParallelText(corpusFile(o, o.sourceLang), corpusFile(o, o.targetLang));
+    if (o.sentences > 0 && static_cast<size_t>(o.sentences) < text.source.size()) {
+        text.source.resize(o.sentences);
+        text.target.resize(o.sentences);
+    }
+    const TokenizedCorpus data = tokenize(text, dict, spm ? &*spm : nullptr, 1022, corpusFile(o, o.sourceLang));
+    // The fitness set's identity is its token ids: same sentences, same tokenisation, same key.
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < data.size(); ++i) {
+        h = fnv1a(reinterpret_cast<const char*>(data.source[i].data()), data.source[i].size() * 4, h);
+        h = fnv1a(reinterpret_cast<const char*>(data.target[i].data()), data.target[i].size() * 4, h);
+    }
+    // Batches are built once and reused by every evaluation.
+    for (const auto& ids : makeBatches(data, o.maxTokens)) d->batches.push_back(collate(data, ids));
+    d->supernetId = db.addSupernet({0, std::filesystem::absolute(checkpoint).string(), fileChecksum(checkpoint),
+                                    d->model->options().widthDivisor});
+    d->fitnessSetId = db.addFitnessSet({0, o.split, static_cast<int>(data.size()), hex(h)});
+}
+
+SupernetFitness::~SupernetFitness() = default;
+
+std::vector<double> SupernetFitness::fitness(const std::vector<Gene>& genes, const CancelToken* cancel) {
+    std::vector<double> out(genes.size());
+    std::vector<EvaluationRecord> fresh;
+    for (size_t i = 0; i < genes.size(); ++i) {
+        const Gene key = canonicalGene(genes[i], d->space);
+        if (auto known = d->db->evaluation(d->supernetId, d->fitnessSetId, key)) {
+            out[i] = *known;
+            ++d->reused;
+            continue;
+        }
+        bool dup = false;  // the same architecture twice in one call: compute once
+        for (const auto& f : fresh) {
+            if (f.gene == key) {
+                out[i] = f.validLoss;
+                dup = true;
+            }
+        }
+        if (dup) continue;
+        if (cancel && cancel->cancelled()) break;
+        out[i] = validLoss(d->model, geneToConfig(genes[i], d->space), d->batches).loss;
+        fresh.push_back({key, out[i], std::nullopt});
+        ++d->computed;
+        // Stored in small groups so a crash loses little work.
+        if (fresh.size() % 10 == 0) {
+            d->db->addEvaluations(d->supernetId, d->fitnessSetId, {fresh.end() - 10, fresh.end()});
+        }
+    }
+    const size_t flushed = fresh.size() - fresh.size() % 10;
+    if (flushed < fresh.size()) {
+        d->db->addEvaluations(d->supernetId, d->fitnessSetId, {fresh.begin() + flushed, fresh.end()});
+    }
+    return out;
+}
+
+int64_t SupernetFitness::supernetId() const { return d->supernetId; }
+int64_t SupernetFitness::fitnessSetId() const { return d->fitnessSetId; }
+int SupernetFitness::computed() const { return d->computed; }
+int SupernetFitness::reused() const { return d->reused; }
+
+}  // namespace hat
