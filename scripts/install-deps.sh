@@ -16,6 +16,8 @@ PACKAGES=(
   xvfb xauth
   # corpus builder (tools/corpus): msgunfmt for LibreOffice's gettext catalogs
   gettext python3
+  # importing HAT's released checkpoints (tools/import_hat_checkpoint.py)
+  python3-torch
 )
 
 missing=()
