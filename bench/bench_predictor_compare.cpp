@@ -36,15 +36,17 @@ int main(int argc, char** argv) {
         if (a == "--sets") sets = next();
         else if (a == "--steps") ours.steps = std::stoi(next());
         else if (a == "--folds") ours.folds = std::stoi(next());
-        else if (a == "--layers") ours.hiddenLayers = std::stoi(next());
         else if (a == "--layout") ours.layout = next() == "10" ? FeatureLayout::Hat10 : FeatureLayout::Hat10Products;
         else if (a == "--linear") ours.logTarget = false;
-        else if (a == "--mse") ours.robust = false;
+        else if (a == "--mse") ours.robust = false, ours.selectLoss = false;
+        else if (a == "--l1") ours.robust = true, ours.selectLoss = false;
+        else if (a == "--ema") ours.emaDecay = std::stod(next());
         else if (a == "--lr") ours.lr = std::stod(next());
         else if (a == "--batch") ours.batch = std::stoi(next());
         else if (a == "--seed") ours.seed = std::stoull(next());
         else if (a == "--split-seed") splitSeed = std::stoull(next());
         else if (a == "--no-recipe") recipe = false;
+        else if (a == "--hidden") ours.hiddenLayers = std::stoi(next()) - 1;
         else if (a == "--threads") threads = std::stoi(next());
         else if (a == "--save") saveDir = next();
         else {
@@ -57,10 +59,10 @@ int main(int argc, char** argv) {
                            "wmt14ende_cpu_xeon",        "wmt14ende_gpu_titanxp",
                            "wmt14enfr_cpu_raspberrypi", "wmt14enfr_cpu_xeon",
                            "wmt14enfr_gpu_titanxp",     "wmt19ende_gpu_titanxp"};
-    std::printf("split: 80/20, seed %llu; ours: %s, %d hidden layers, %d steps, %d folds, lr %g, %s target, %s loss\n\n",
+    std::printf("split: 80/20, seed %llu; ours: %s, %d hidden layers, %d steps, %d folds, lr %g, %s target, %s loss, EMA %g\n\n",
                 static_cast<unsigned long long>(splitSeed), featureLayoutName(ours.layout),
                 ours.hiddenLayers + 1, ours.steps, ours.folds, ours.lr, ours.logTarget ? "log" : "linear",
-                ours.robust ? "L1 + mean scaling" : "MSE");
+                ours.selectLoss ? "selected" : ours.robust ? "L1 + mean scaling" : "MSE", ours.emaDecay);
     std::printf("| set | RMSE ours (ms) | RMSE recipe (ms) | MAPE ours / recipe | ±5%% ours / recipe | ±10%% ours / recipe | 90%% interval coverage | train s |\n");
     std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     double w10Ours = 0, w10Recipe = 0, covMin = 100, covMax = 0;

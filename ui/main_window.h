@@ -1,28 +1,137 @@
 #pragma once
-// The explorer's main window: menus, dock layout and remembered geometry.
+// The explorer's main window: the Pareto plot with the latency limit (slider, spin box, draggable
+// line), the architecture view and the population table in docks, menus, remembered geometry and
+// recent workspaces. All core work goes through SearchController.
 #include <QMainWindow>
 
+#include <optional>
+
+#include "core/search/evolution.h"
+#include "ui/search_controller.h"
+
+class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
+class QLineEdit;
+class QMenu;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QSortFilterProxyModel;
+class QTableView;
+class QTimer;
 
 namespace hat::ui {
+
+class ArchitectureView;
+class ParetoPlot;
+class PopulationModel;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
 
     // Shown in the status bar (e.g. the BLAS warning at start-up).
     void showWarning(const QString& text);
+
+    // Opens asynchronously; a broken workspace shows an error dialog naming the file.
+    void openWorkspace(const QString& dir);
+    // The workspace to open when none is given: the last one used, else `fallback` if it exists.
+    static QString defaultWorkspace(const QString& fallback);
+    static QStringList recentWorkspaces();
+
+    void setSearchSettings(const EvolutionSettings& s) { settings_ = s; }
+    const EvolutionSettings& searchSettings() const { return settings_; }
+    void setSearchDebounceMs(int ms);
+    void startSearch(bool warm = true);
+    void cancelSearch();
+
+    double limitMs() const { return limit_; }
+    // Programmatic change of the limit: same as the user moving the slider.
+    void setLimit(double ms);
+    void selectGene(const std::optional<Gene>& gene);
+    const std::optional<Gene>& selectedGene() const { return selected_; }
+    QString currentDevice() const;
+    bool workspaceOpen() const { return info_.has_value(); }
+
+    // Export the selected architecture (.yml/.yaml or .json) / the plot (.png or .pdf).
+    bool exportArchitecture(const QString& path, QString* error = nullptr);
+    bool exportPlot(const QString& path, QString* error = nullptr);
+
+    SearchController* controller() const { return controller_; }
+    ParetoPlot* plot() const { return plot_; }
+    ArchitectureView* architectureView() const { return archView_; }
+    PopulationModel* populationModel() const { return popModel_; }
+    QTableView* populationTable() const { return table_; }
+    QSlider* limitSlider() const { return slider_; }
+    QDoubleSpinBox* limitSpin() const { return spin_; }
+    QProgressBar* progressBar() const { return progress_; }
+    QString lastAnswerText() const;
 
 protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
     void createMenus();
-    void restoreState();
+    void createWidgets();
+    void wireController();
+    void restoreWindowState();
     void about();
+    void showError(const QString& title, const QString& text);
+    void log(const QString& line);
+    void rememberWorkspace(const QString& dir);
+    void updateRecentMenu();
+    void updateStatus();
+    void limitEdited(double ms);  // from any of the three limit widgets
+    void showLimit(double ms);    // moves the widgets without side effects
+    void refreshDevice();
+    void chooseWorkspace();
+    void chooseArchitectureExport();
+    void choosePlotExport();
 
+    void onWorkspaceOpened(const WorkspaceInfo& info);
+    void onPoints(JobId job, const PointSet& set);
+    void onInstantAnswer(JobId job, const InstantAnswer& answer);
+    void onGeneration(JobId job, const GenerationReport& report);
+    void onSearchFinished(JobId job, const SearchOutcome& outcome);
+
+    SearchController* controller_ = nullptr;
+    std::optional<WorkspaceInfo> info_;
+    EvolutionSettings settings_;
+    double limit_ = 0.0;
+    bool limitInitialised_ = false;
+    bool syncing_ = false;
+    std::optional<Gene> selected_;
+    QString answerText_;
+    double searchStartedAt_ = 0.0;
+    int generationsDone_ = 0;
+    double generationSeconds_ = 0.0;
+
+    ParetoPlot* plot_ = nullptr;
+    ArchitectureView* archView_ = nullptr;
+    PopulationModel* popModel_ = nullptr;
+    QSortFilterProxyModel* proxy_ = nullptr;
+    QTableView* table_ = nullptr;
+    QLineEdit* filter_ = nullptr;
+    QComboBox* deviceCombo_ = nullptr;
+    QSlider* slider_ = nullptr;
+    QDoubleSpinBox* spin_ = nullptr;
+    QPushButton* searchButton_ = nullptr;
+    QPushButton* cancelButton_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QLabel* answerLabel_ = nullptr;
+    QPlainTextEdit* log_ = nullptr;
+    QTimer* debounce_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    QMenu* viewMenu_ = nullptr;
+    QAction* exportArchAction_ = nullptr;
     QLabel* statusLabel_ = nullptr;
+    QLabel* supernetLabel_ = nullptr;
+    QLabel* fitnessLabel_ = nullptr;
+    QLabel* deviceLabel_ = nullptr;
 };
 
 }  // namespace hat::ui

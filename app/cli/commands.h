@@ -7,8 +7,17 @@ namespace hat::cli {
 
 int cmdArchInfo(const std::vector<std::string>& args);
 int cmdArchSample(const std::vector<std::string>& args);
+int cmdLatencyMeasure(const std::vector<std::string>& args);
+int cmdLatencyPredict(const std::vector<std::string>& args);
+int cmdLatencyDevices(const std::vector<std::string>& args);
+int cmdPredictorTrain(const std::vector<std::string>& args);
+int cmdPredictorEval(const std::vector<std::string>& args);
 int cmdDataPrepare(const std::vector<std::string>& args);
 int cmdTrain(const std::vector<std::string>& args);
 int cmdEval(const std::vector<std::string>& args);
+int cmdWorkspaceInit(const std::vector<std::string>& args);
+int cmdSearch(const std::vector<std::string>& args);
+int cmdPareto(const std::vector<std::string>& args);
+int cmdExport(const std::vector<std::string>& args);
 
 }  // namespace hat::cli

@@ -1,5 +1,6 @@
-// hat-explorer: the window.
+// hat-explorer [WORKSPACE_DIR]: the window.
 #include <QApplication>
+#include <QStringList>
 
 #include "core/util/blas_check.h"
 #include "ui/main_window.h"
@@ -13,5 +14,10 @@ int main(int argc, char** argv) {
         window.showWarning(QString::fromStdString(w));
     }
     window.show();
+    // The workspace named on the command line, else the last one used, else the demo's.
+    const QStringList args = QApplication::arguments();
+    const QString dir = args.size() > 1 ? args.at(1)
+                                        : hat::ui::MainWindow::defaultWorkspace(HAT_SOURCE_DIR "/data/demo/workspace");
+    if (!dir.isEmpty()) window.openWorkspace(dir);
     return app.exec();
 }

@@ -361,8 +361,8 @@ double validationLoss(Mlp& net, const torch::Tensor& x, const torch::Tensor& y, 
 // One MLP. With validation rows, keeps the weights of the best validation loss; with
 // `stopStep` > 0, returns the weights at that step; otherwise the final weights.
 Fitted fitOne(const torch::Tensor& xTrain, const torch::Tensor& yTrain, const torch::Tensor& xValid,
-              const torch::Tensor& yValid, const PredictorTrainOptions& o, int stopStep,
-              uint64_t seed, int model, int models) {
+              const torch::Tensor& yValid, const PredictorTrainOptions& o, bool robust,
+              int stopStep, uint64_t seed, int model, int models) {
     const bool recipe = o.hatRecipe;
     const int steps = recipe ? 5000 : o.steps;
     const double lr = recipe ? 1e-5 : o.lr;
@@ -371,6 +371,17 @@ Fitted fitOne(const torch::Tensor& xTrain, const torch::Tensor& yTrain, const to
     torch::manual_seed(seed);
     Mlp net(xTrain.size(1), recipe ? 400 : o.hiddenDim, recipe ? 3 : o.hiddenLayers);
     torch::optim::Adam opt(net->parameters(), torch::optim::AdamOptions(lr));
+    // An exponential moving average of the weights is what gets validated and kept: it averages
+    // the last few hundred steps' networks, which smooths the fit of noisy rows at no cost at
+    // prediction time.
+    const bool ema = !recipe && o.emaDecay > 0.0;
+    Mlp avg(xTrain.size(1), recipe ? 400 : o.hiddenDim, recipe ? 3 : o.hiddenLayers);
+    std::vector<torch::Tensor> live = net->parameters(), shadow = avg->parameters();
+    {
+        torch::NoGradGuard g;
+        for (size_t i = 0; i < live.size(); ++i) shadow[i].copy_(live[i]);
+    }
+    Mlp& kept = ema ? avg : net;
     uint64_t state = seed * 0x9E3779B97F4A7C15ull + 17;
     std::vector<size_t> order;
     size_t pos = static_cast<size_t>(n);
@@ -402,24 +413,29 @@ Fitted fitOne(const torch::Tensor& xTrain, const torch::Tensor& yTrain, const to
         const auto sel = torch::tensor(idx, torch::kLong);
         opt.zero_grad();
         auto loss = lossOf(net->forward(xTrain.index_select(0, sel)).view({-1}),
-                           yTrain.index_select(0, sel), !recipe && o.robust);
+                           yTrain.index_select(0, sel), !recipe && robust);
         loss.backward();
         opt.step();
+        if (ema) {
+            torch::NoGradGuard g;
+            const double d = std::min(o.emaDecay, (1.0 + step) / (10.0 + step));
+            for (size_t i = 0; i < live.size(); ++i) shadow[i].mul_(d).add_(live[i], 1.0 - d);
+        }
 
         const bool evalNow = step % std::max(1, o.evalEvery) == 0 || step == steps;
         if (stopStep > 0 && step == stopStep) {
-            out.weights = snapshot(net);
+            out.weights = snapshot(kept);
             out.bestStep = step;
             break;
         }
         if (evalNow) {
             double v = kNaN;
             if (validate && !recipe) {
-                v = validationLoss(net, xValid, yValid, o.robust);
+                v = validationLoss(kept, xValid, yValid, robust);
                 if (v < out.bestLoss) {
                     out.bestLoss = v;
                     out.bestStep = step;
-                    out.weights = snapshot(net);
+                    out.weights = snapshot(kept);
                 }
             }
             if (o.progress && !o.progress({model, models, step, steps, v})) {
@@ -428,7 +444,7 @@ Fitted fitOne(const torch::Tensor& xTrain, const torch::Tensor& yTrain, const to
         }
     }
     if (out.weights.empty()) {
-        out.weights = snapshot(net);
+        out.weights = snapshot(kept);
         out.bestStep = steps;
     }
     return out;
@@ -457,6 +473,7 @@ LatencyPredictor LatencyPredictor::train(const LatencyDataset& rows,
                                          const PredictorTrainOptions& o) {
     const size_t n = rows.size();
     if (n < 20) fail(rows.source, "at least 20 measured rows are needed to train a predictor");
+    if (o.threads > 0) at::set_num_threads(o.threads);
     auto impl = std::make_shared<Impl>();
     impl->source = rows.source;
     const auto totals = rows.totalsMs();
@@ -520,41 +537,72 @@ LatencyPredictor LatencyPredictor::train(const LatencyDataset& rows,
     std::iota(all.begin(), all.end(), 0);
 
     const int folds = o.hatRecipe ? 0 : o.folds;
-    const int models = (folds >= 2 ? folds : 0) + 1;
     if (folds >= 2) {
         // Cross-fitting: model k never sees fold k, is early-stopped on it, and predicts it.
         const auto perm = shuffledIndices(n, o.seed ^ 0xC0FFEEull);
-        std::vector<double> oof(n, kNaN);
-        std::vector<int> bestSteps;
-        for (int k = 0; k < folds; ++k) {
-            std::vector<size_t> tr, va;
-            for (size_t i = 0; i < n; ++i) (static_cast<int>(i % folds) == k ? va : tr).push_back(perm[i]);
-            const auto fit = fitOne(rowsTensor(x, tr), valuesTensor(y, tr), rowsTensor(x, va),
-                                    valuesTensor(y, va), o, 0, o.seed * 1000 + k, k, models);
-            bestSteps.push_back(fit.bestStep);
-            Impl tmp = *impl;
-            tmp.setWeights(fit.weights, rows.source);
-            torch::InferenceMode guard;
-            const auto out = tmp.forward(rowsTensor(x, va));
-            for (size_t i = 0; i < va.size(); ++i) oof[va[i]] = tmp.toMs(out[i].item<float>());
-        }
-        if (o.robust) {
-            // The L1 fit predicts the typical run; one factor turns it into the mean (least
-            // squares on the out-of-fold predictions), which is what RMSE rewards.
-            double num = 0, den = 0;
-            for (size_t i = 0; i < n; ++i) {
-                num += totals[i] * oof[i];
-                den += oof[i] * oof[i];
+        struct CrossFit {
+            bool robust = false;
+            std::vector<double> oof;
+            std::vector<int> bestSteps;
+            double scale = 1.0;
+            double rmse = 0.0;
+        };
+        std::vector<bool> candidates;
+        if (o.selectLoss) candidates = {false, true};
+        else candidates = {o.robust};
+        const int perCandidate = folds;
+        const int totalModels = perCandidate * static_cast<int>(candidates.size()) + 1;
+        std::vector<CrossFit> fits;
+        for (size_t c = 0; c < candidates.size(); ++c) {
+            CrossFit cf;
+            cf.robust = candidates[c];
+            cf.oof.assign(n, kNaN);
+            for (int k = 0; k < folds; ++k) {
+                std::vector<size_t> tr, va;
+                for (size_t i = 0; i < n; ++i) (static_cast<int>(i % folds) == k ? va : tr).push_back(perm[i]);
+                const auto fit = fitOne(rowsTensor(x, tr), valuesTensor(y, tr), rowsTensor(x, va),
+                                        valuesTensor(y, va), o, cf.robust, 0, o.seed * 1000 + k,
+                                        static_cast<int>(c) * perCandidate + k, totalModels);
+                cf.bestSteps.push_back(fit.bestStep);
+                Impl tmp = *impl;
+                tmp.setWeights(fit.weights, rows.source);
+                torch::InferenceMode guard;
+                const auto out = tmp.forward(rowsTensor(x, va));
+                for (size_t i = 0; i < va.size(); ++i) cf.oof[va[i]] = tmp.toMs(out[i].item<float>());
             }
-            const double c = num / den;
-            for (double& v : oof) v *= c;
+            if (cf.robust) {
+                // The L1 fit predicts the typical run; one factor turns it into the mean (least
+                // squares on the out-of-fold predictions), which is what RMSE rewards.
+                double num = 0, den = 0;
+                for (size_t i = 0; i < n; ++i) {
+                    num += totals[i] * cf.oof[i];
+                    den += cf.oof[i] * cf.oof[i];
+                }
+                cf.scale = num / den;
+                for (double& v : cf.oof) v *= cf.scale;
+            }
+            double se = 0;
+            for (size_t i = 0; i < n; ++i) se += (cf.oof[i] - totals[i]) * (cf.oof[i] - totals[i]);
+            cf.rmse = std::sqrt(se / static_cast<double>(n));
+            fits.push_back(std::move(cf));
+        }
+        // Which loss suits this device's noise is decided by the held-out RMSE: heavy-tailed
+        // slow runs (HAT's Raspberry Pi rows) favour L1, near-Gaussian noise favours MSE.
+        const CrossFit& best = *std::min_element(fits.begin(), fits.end(), [](const auto& a, const auto& b) {
+            return a.rmse < b.rmse;
+        });
+        if (best.robust) {
             if (impl->logTarget) {
-                impl->targetShift += std::log(c);
+                impl->targetShift += std::log(best.scale);
             } else {
-                impl->targetScale *= c;
-                impl->targetShift *= c;
+                impl->targetScale *= best.scale;
+                impl->targetShift *= best.scale;
             }
         }
+        const std::vector<double>& oof = best.oof;
+        std::vector<int> bestSteps = best.bestSteps;
+        impl->description += std::string(", ") + (best.robust ? "L1 loss + mean scaling" : "MSE loss") +
+                             (fits.size() > 1 ? " (chosen by held-out RMSE)" : "");
         std::vector<double> logRatios;
         for (size_t i = 0; i < n; ++i) logRatios.push_back(std::log(totals[i] / oof[i]));
         impl->level = o.intervalLevel;
@@ -567,13 +615,13 @@ LatencyPredictor LatencyPredictor::train(const LatencyDataset& rows,
         // The final model sees every row and stops where the folds did best (the median).
         std::sort(bestSteps.begin(), bestSteps.end());
         const int stop = bestSteps[bestSteps.size() / 2];
-        const auto fit = fitOne(rowsTensor(x, all), valuesTensor(y, all), {}, {}, o, stop,
-                                o.seed * 1000 + 999, models - 1, models);
+        const auto fit = fitOne(rowsTensor(x, all), valuesTensor(y, all), {}, {}, o, best.robust,
+                                stop, o.seed * 1000 + 999, totalModels - 1, totalModels);
         impl->setWeights(fit.weights, rows.source);
         impl->description += ", final fit stopped at step " + std::to_string(stop);
     } else {
-        const auto fit = fitOne(rowsTensor(x, all), valuesTensor(y, all), {}, {}, o, 0,
-                                o.seed * 1000 + 999, 0, 1);
+        const auto fit = fitOne(rowsTensor(x, all), valuesTensor(y, all), {}, {}, o,
+                                o.robust && !o.hatRecipe, 0, o.seed * 1000 + 999, 0, 1);
         impl->setWeights(fit.weights, rows.source);
     }
     LatencyPredictor p;

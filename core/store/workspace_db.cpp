@@ -325,6 +325,15 @@ void WorkspaceDb::addLatencies(int64_t deviceId, const std::vector<std::pair<Gen
     });
 }
 
+std::vector<Gene> WorkspaceDb::genesWithoutLatency(int64_t sn, int64_t fs, int64_t deviceId) {
+    Statement s(db_, "SELECT e.gene FROM evaluation e WHERE e.supernet_id = ? AND e.fitness_set_id = ? AND NOT EXISTS "
+                     "(SELECT 1 FROM latency l WHERE l.device_id = ? AND l.gene = e.gene)");
+    s.bind(1, sn).bind(2, fs).bind(3, deviceId);
+    std::vector<Gene> out;
+    while (s.step()) out.push_back(geneFromText(s.text(0)));
+    return out;
+}
+
 std::optional<EvaluatedPoint> WorkspaceDb::bestUnder(int64_t sn, int64_t fs, int64_t deviceId, double limitMs,
                                                      bool useUpper) {
     const std::string column = useUpper ? "l.upper_ms" : "l.ms";

@@ -98,6 +98,8 @@ public:
 
     // Predicted latency of genes on a device (so limits can be answered by a query).
     void addLatencies(int64_t deviceId, const std::vector<std::pair<Gene, LatencyBound>>& l);
+    // Evaluated genes with no latency stored for `deviceId` yet.
+    std::vector<Gene> genesWithoutLatency(int64_t supernetId, int64_t fitnessSetId, int64_t deviceId);
 
     // The best evaluated architecture under a limit on a device: the instant answer.
     std::optional<EvaluatedPoint> bestUnder(int64_t supernetId, int64_t fitnessSetId, int64_t deviceId,

@@ -1,0 +1,250 @@
+// hat latency measure / predict / devices, hat predictor train / eval
+#include <csignal>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "core/latency/device.h"
+#include "core/latency/latency_dataset.h"
+#include "core/latency/latency_measure.h"
+#include "core/latency/latency_predictor.h"
+#include "core/space/design_space.h"
+#include "core/space/subconfig_io.h"
+#include "core/util/error.h"
+#include "core/util/progress.h"
+
+namespace hat::cli {
+
+namespace {
+
+CancelToken gCancel;
+
+extern "C" void onInterrupt(int) { gCancel.cancel(); }
+
+nlohmann::json reportJson(const PredictionReport& r) {
+    nlohmann::json j;
+    j["rows"] = r.rows;
+    j["rmse_ms"] = r.rmseMs;
+    j["mape_pct"] = r.mapePct;
+    j["within_5pct"] = r.within5Pct;
+    j["within_10pct"] = r.within10Pct;
+    j["interval_coverage_pct"] = std::isnan(r.coveragePct) ? nlohmann::json() : nlohmann::json(r.coveragePct);
+    j["bias_ms"] = r.biasMs;
+    j["residual_sd_ms"] = r.residualSdMs;
+    j["median_abs_pct"] = r.medianAbsPct;
+    j["p90_abs_pct"] = r.p90AbsPct;
+    j["max_abs_pct"] = r.maxAbsPct;
+    return j;
+}
+
+void printReport(const PredictionReport& r, double level) {
+    std::printf("rows:              %zu\n", r.rows);
+    std::printf("RMSE:              %.2f ms\n", r.rmseMs);
+    std::printf("MAPE:              %.2f %%\n", r.mapePct);
+    std::printf("within +-5%%:       %.1f %%\n", r.within5Pct);
+    std::printf("within +-10%%:      %.1f %%\n", r.within10Pct);
+    if (std::isnan(r.coveragePct)) {
+        std::printf("interval coverage: n/a (the predictor has no calibrated interval)\n");
+    } else {
+        std::printf("%.0f%% interval coverage: %.1f %%\n", 100 * level, r.coveragePct);
+    }
+    std::printf("bias:              %+.2f ms (residual sd %.2f ms)\n", r.biasMs, r.residualSdMs);
+    std::printf("|error| median / p90 / max: %.1f / %.1f / %.1f %%\n", r.medianAbsPct, r.p90AbsPct,
+                r.maxAbsPct);
+}
+
+double hatLatNorm(const Args& args) {
+    const double v = args.getDouble("--hat-lat-norm", 0.0);
+    if (v < 0) throw UsageError("--hat-lat-norm must be positive");
+    return v;
+}
+
+}  // namespace
+
+int cmdLatencyMeasure(const std::vector<std::string>& argv) {
+    Args args(argv, {"--space", "--samples", "--threads", "--out", "--seed", "--runs", "--warmups",
+                     "--src-len", "--tgt-len", "--beam", "--vocab", "--arch"},
+              {"--quiet"});
+    args.expectPositional(0, "no positional arguments");
+    const DesignSpace space = DesignSpace::loadYaml(args.require("--space"));
+    const std::string out = args.require("--out");
+    MeasureOptions o;
+    o.threads = args.getInt("--threads", 1);
+    o.runs = args.getInt("--runs", o.runs);
+    o.warmups = args.getInt("--warmups", o.warmups);
+    o.srcLen = args.getInt("--src-len", o.srcLen);
+    o.tgtLen = args.getInt("--tgt-len", o.tgtLen);
+    o.beam = args.getInt("--beam", o.beam);
+    o.vocab = args.getInt("--vocab", o.vocab);
+    if (o.threads < 1 || o.runs < 1 || o.warmups < 0 || o.srcLen < 1 || o.tgtLen < 1 ||
+        o.beam < 1 || o.vocab < 8) {
+        throw UsageError("--threads, --runs, lengths and --beam must be >= 1, --vocab >= 8");
+    }
+    const bool quiet = args.has("--quiet");
+    if (args.has("--arch")) {
+        // One architecture, added to the dataset (e.g. to check the predictor on it).
+        if (args.has("--samples") || args.has("--seed")) {
+            throw UsageError("--arch measures one architecture; leave out --samples and --seed");
+        }
+        const SubConfig config = loadSubConfig(args.get("--arch", ""), &space);
+        LatencyMeter meter(space, o);
+        const LatencySample s = meter.measure(config);
+        appendSample(out, s);
+        std::printf("%.2f ms (encoder %.2f +- %.2f, decoder %.2f +- %.2f) added to %s\n",
+                    s.totalMs(), s.encoderMs, s.encoderStdMs, s.decoderMs, s.decoderStdMs,
+                    out.c_str());
+        return 0;
+    }
+    const int samples = args.getInt("--samples", 0);
+    if (samples < 1) throw UsageError("--samples must be at least 1 (or give --arch)");
+    const int seed = args.getInt("--seed", 1);
+    if (seed < 0) throw UsageError("--seed must be non-negative");
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    if (!quiet) std::fprintf(stderr, "protocol: %s\n", protocolFor(o).summary().c_str());
+    const int done = measureDataset(
+        space, o, samples, static_cast<uint64_t>(seed), out, &gCancel,
+        [&](const MeasureProgress& p) {
+            if (quiet) return;
+            const int fresh = p.done - p.resumed;
+            const double eta = fresh > 0 ? p.elapsedSec / fresh * (p.total - p.done) : 0.0;
+            std::fprintf(stderr, "[%d/%d] %.1f ms  (%.0f s elapsed, about %.0f s left)\n", p.done,
+                         p.total, p.lastMs, p.elapsedSec, eta);
+        });
+    if (done < samples) {
+        std::fprintf(stderr, "cancelled: %d of %d rows in %s; run the same command to resume\n",
+                     done, samples, out.c_str());
+        return 130;
+    }
+    std::printf("%d rows in %s\n", done, out.c_str());
+    return 0;
+}
+
+int cmdLatencyPredict(const std::vector<std::string>& argv) {
+    Args args(argv, {"--predictor", "--space", "--hat-lat-norm"}, {"--json"});
+    args.expectPositional(1, "ARCH.yml");
+    const LatencyPredictor p = LatencyPredictor::load(args.require("--predictor"), hatLatNorm(args));
+    // The space the architecture must lie in: the one given, else the predictor's own.
+    DesignSpace space;
+    bool haveSpace = false;
+    if (args.has("--space")) {
+        space = DesignSpace::loadYaml(args.get("--space", ""));
+        haveSpace = true;
+    } else if (!p.spaceYaml().empty()) {
+        space = DesignSpace::parseYaml(p.spaceYaml(), args.get("--predictor", "") + " (its space)");
+        haveSpace = true;
+    }
+    const std::string arch = args.positional()[0];
+    const SubConfig config = loadSubConfig(arch, haveSpace ? &space : nullptr);
+    const LatencyEstimate e = p.estimate(config);
+    if (args.has("--json")) {
+        nlohmann::json j;
+        j["ms"] = e.ms;
+        if (e.hasInterval()) {
+            j["low_ms"] = e.lowMs;
+            j["high_ms"] = e.highMs;
+            j["level"] = p.intervalLevel();
+        }
+        j["predictor"] = p.description();
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    if (e.hasInterval()) {
+        std::printf("%.1f ms (%.0f%% interval %.1f - %.1f ms)\n", e.ms, 100 * p.intervalLevel(),
+                    e.lowMs, e.highMs);
+    } else {
+        std::printf("%.1f ms (no interval: the predictor is not calibrated)\n", e.ms);
+    }
+    return 0;
+}
+
+int cmdLatencyDevices(const std::vector<std::string>& argv) {
+    Args args(argv, {}, {"--json"});
+    args.expectPositional(0, "no positional arguments");
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& d : builtinDevices()) {
+        if (args.has("--json")) {
+            all.push_back({{"id", d.id}, {"name", d.name}, {"hardware", d.hardware},
+                           {"task", d.task}, {"local", d.local}, {"threads", d.threads},
+                           {"space", d.spacePath}, {"dataset", d.datasetPath},
+                           {"predictor", d.predictorPath}, {"provenance", d.provenance}});
+        } else {
+            std::printf("%-32s %s\n", d.id.c_str(), d.name.c_str());
+        }
+    }
+    if (args.has("--json")) std::cout << all.dump(2) << "\n";
+    return 0;
+}
+
+int cmdPredictorTrain(const std::vector<std::string>& argv) {
+    Args args(argv, {"--dataset", "--out", "--seed", "--space", "--steps", "--folds", "--threads",
+                     "--hat-lat-norm"},
+              {"--json", "--hat-recipe", "--quiet"});
+    args.expectPositional(0, "no positional arguments");
+    const LatencyDataset data = LatencyDataset::load(args.require("--dataset"));
+    const std::string out = args.require("--out");
+    PredictorTrainOptions o;
+    const int seed = args.getInt("--seed", 1);
+    if (seed < 0) throw UsageError("--seed must be non-negative");
+    o.seed = static_cast<uint64_t>(seed);
+    o.steps = args.getInt("--steps", o.steps);
+    o.folds = args.getInt("--folds", o.folds);
+    o.hatRecipe = args.has("--hat-recipe");
+    o.hatLatNorm = hatLatNorm(args);
+    if (o.steps < 1 || o.folds < 0 || o.folds == 1) {
+        throw UsageError("--steps must be >= 1 and --folds 0 or >= 2");
+    }
+    const int threads = args.getInt("--threads", 0);
+    if (threads < 0) throw UsageError("--threads must be positive");
+    o.threads = threads;
+    const bool quiet = args.has("--quiet") || args.has("--json");
+    o.progress = [&](const TrainProgress& p) {
+        if (!quiet && (p.step % 500 == 0 || p.step == p.steps)) {
+            std::fprintf(stderr, "model %d/%d step %d/%d\n", p.model + 1, p.models, p.step, p.steps);
+        }
+        return true;
+    };
+    LatencyPredictor p = LatencyPredictor::train(data, o);
+    if (args.has("--space")) p.setSpace(DesignSpace::loadYaml(args.get("--space", "")));
+    p.save(out);
+    const PredictionReport r = p.heldOutReport();
+    if (args.has("--json")) {
+        nlohmann::json j;
+        j["predictor"] = out;
+        j["description"] = p.description();
+        j["rows"] = data.size();
+        j["held_out"] = reportJson(r);
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    std::printf("%s\n", p.description().c_str());
+    if (r.rows) {
+        std::printf("held-out (out-of-fold) predictions on the %zu training rows:\n", r.rows);
+        printReport(r, p.intervalLevel());
+    }
+    std::printf("saved %s\n", out.c_str());
+    return 0;
+}
+
+int cmdPredictorEval(const std::vector<std::string>& argv) {
+    Args args(argv, {"--predictor", "--dataset", "--hat-lat-norm"}, {"--json"});
+    args.expectPositional(0, "no positional arguments");
+    const LatencyPredictor p = LatencyPredictor::load(args.require("--predictor"), hatLatNorm(args));
+    const LatencyDataset data = LatencyDataset::load(args.require("--dataset"));
+    const PredictionReport r = p.evaluate(data);
+    if (args.has("--json")) {
+        nlohmann::json j = reportJson(r);
+        j["predictor"] = p.description();
+        j["interval_level"] = p.hasInterval() ? nlohmann::json(p.intervalLevel()) : nlohmann::json();
+        std::cout << j.dump(2) << "\n";
+        return 0;
+    }
+    std::printf("%s\n", p.description().c_str());
+    printReport(r, p.intervalLevel());
+    return 0;
+}
+
+}  // namespace hat::cli

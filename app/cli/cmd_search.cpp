@@ -1,0 +1,194 @@
+// hat workspace init / hat search / hat pareto / hat export
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "app/cli/args.h"
+#include "app/cli/commands.h"
+#include "core/search/workspace.h"
+#include "core/space/arch_metrics.h"
+#include "core/space/subconfig_io.h"
+#include "core/util/compute_threads.h"
+#include "core/util/error.h"
+
+namespace hat::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> splitList(const std::string& s) {
+    std::vector<std::string> out;
+    std::stringstream ss(s);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (!item.empty()) out.push_back(item);
+    }
+    return out;
+}
+
+struct ProgressPrinter : EvolutionObserver {
+    bool quiet = false;
+    void onGeneration(const GenerationReport& r) override {
+        if (quiet) return;
+        std::fprintf(stderr, "generation %2d: best loss %.4f at %.1f ms  (%.1f s)\n", r.generation,
+                     r.best.fitness, r.best.latency.ms, r.seconds);
+    }
+};
+
+nlohmann::json candidateJson(const Candidate& c, const DesignSpace& space) {
+    const SubConfig cfg = geneToConfig(c.gene, space);
+    return {{"gene", c.gene}, {"valid_loss", c.fitness}, {"latency_ms", c.latency.ms},
+            {"latency_upper_ms", c.latency.upperMs}, {"params", hatParameterCount(cfg, space.qkvDim)},
+            {"summary", cfg.summary()},
+            {"config", nlohmann::json::parse(subConfigToJson(cfg.trimmed()))}};
+}
+
+}  // namespace
+
+int cmdWorkspaceInit(const std::vector<std::string>& argv) {
+    Args args(argv, {"--space", "--checkpoint", "--devices", "--corpus", "--spm", "--dict", "--src", "--tgt",
+                     "--fitness-sentences", "--data-dir"},
+              {});
+    args.expectPositional(1, "DIR");
+    WorkspaceInit in;
+    in.dir = args.positional()[0];
+    in.spacePath = args.require("--space");
+    in.checkpoint = args.require("--checkpoint");
+    // Data paths default to what the training run recorded next to the checkpoint.
+    const std::string ckDir = fs::path(in.checkpoint).parent_path().string();
+    nlohmann::json rec;
+    if (fs::exists(ckDir + "/train_options.json")) rec = nlohmann::json::parse(std::ifstream(ckDir + "/train_options.json"));
+    auto pick = [&](const char* flag, const char* key) -> std::string {
+        if (args.has(flag)) return args.get(flag, "");
+        if (rec.contains(key)) return (fs::path(ckDir) / rec[key].get<std::string>()).lexically_normal().string();
+        return "";
+    };
+    in.fitness.corpusDir = pick("--corpus", "corpus");
+    in.fitness.subwordModel = pick("--spm", "spm");
+    in.fitness.dictionary = pick("--dict", "dict");
+    if (in.fitness.corpusDir.empty() || in.fitness.dictionary.empty()) {
+        throw UsageError("give --corpus and --dict (no train_options.json next to the checkpoint)");
+    }
+    in.fitness.sourceLang = args.get("--src", rec.value("src", "en"));
+    in.fitness.targetLang = args.get("--tgt", rec.value("tgt", "de"));
+    in.fitness.sentences = args.getInt("--fitness-sentences", in.fitness.sentences);
+    in.deviceIds = splitList(args.get("--devices", ""));
+    in.dataDir = args.get("--data-dir", "data");
+    Workspace::init(in);
+    Workspace w = Workspace::open(in.dir);
+    std::cout << "created " << in.dir << "/workspace.db with devices:";
+    for (const auto& d : w.devices()) std::cout << " " << d.name;
+    std::cout << "\n";
+    return 0;
+}
+
+int cmdSearch(const std::vector<std::string>& argv) {
+    Args args(argv, {"--workspace", "--device", "--max-latency-ms", "--seed", "--generations", "--population",
+                     "--parents", "--mutations", "--crossovers", "--mutation-prob", "--threads", "--resume"},
+              {"--json", "--upper-bound", "--cold", "--quiet"});
+    args.expectPositional(0, "no positional arguments");
+    if (args.getInt("--threads", 0) > 0) setComputeThreads(args.getInt("--threads", 0));
+    Workspace w = Workspace::open(args.require("--workspace"));
+    ProgressPrinter printer;
+    printer.quiet = args.has("--quiet") || args.has("--json");
+    const auto start = std::chrono::steady_clock::now();
+    SearchOutcome out;
+    if (args.has("--resume")) {
+        out = w.resume(args.getInt("--resume", 0), &printer);
+    } else {
+        EvolutionSettings s;
+        s.maxLatencyMs = args.getDouble("--max-latency-ms", 0.0);
+        if (!args.has("--max-latency-ms")) throw UsageError("missing required option --max-latency-ms");
+        s.seed = static_cast<uint64_t>(args.getInt("--seed", 1));
+        s.generations = args.getInt("--generations", s.generations);
+        s.population = args.getInt("--population", s.population);
+        s.parents = args.getInt("--parents", s.parents);
+        s.mutations = args.getInt("--mutations", s.mutations);
+        s.crossovers = args.getInt("--crossovers", s.crossovers);
+        s.mutationProb = args.getDouble("--mutation-prob", s.mutationProb);
+        s.constrainUpperBound = args.has("--upper-bound");
+        out = w.search(args.require("--device"), s, !args.has("--cold"), &printer);
+    }
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const DesignSpace space = w.space();
+    if (args.has("--json")) {
+        nlohmann::json j = candidateJson(out.best, space);
+        j["run_id"] = out.runId;
+        j["generations"] = out.generations;
+        j["cancelled"] = out.cancelled;
+        j["seconds"] = seconds;
+        j["search_seconds"] = out.seconds;
+        j["evaluations_computed"] = out.computed;
+        j["evaluations_reused"] = out.reused;
+        j["yaml"] = subConfigToYaml(geneToConfig(out.best.gene, space));
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::cout << subConfigToYaml(geneToConfig(out.best.gene, space));
+        std::printf("# run %lld: valid loss %.4f bits/token, predicted latency %.1f ms (90%% upper %.1f ms), %.1f s\n",
+                    static_cast<long long>(out.runId), out.best.fitness, out.best.latency.ms,
+                    out.best.latency.upperMs, seconds);
+    }
+    return 0;
+}
+
+int cmdPareto(const std::vector<std::string>& argv) {
+    Args args(argv, {"--workspace", "--device"}, {"--csv", "--all", "--upper-bound"});
+    args.expectPositional(0, "no positional arguments");
+    Workspace w = Workspace::open(args.require("--workspace"));
+    auto points = w.evaluatedPoints(args.require("--device"));
+    if (!args.has("--all")) points = paretoFront(std::move(points), args.has("--upper-bound"));
+    const DesignSpace space = w.space();
+    if (args.has("--csv")) std::cout << "latency_ms,latency_upper_ms,valid_loss,bleu,params,gene\n";
+    for (const auto& p : points) {
+        const SubConfig c = geneToConfig(p.gene, space);
+        if (args.has("--csv")) {
+            std::printf("%.3f,%.3f,%.6f,%s,%lld,\"%s\"\n", p.latencyMs, p.latencyUpperMs, p.validLoss,
+                        p.bleu ? std::to_string(*p.bleu).c_str() : "",
+                        static_cast<long long>(hatParameterCount(c, space.qkvDim)), geneToText(p.gene).c_str());
+        } else {
+            std::printf("%8.1f ms  loss %.4f  %s\n", p.latencyMs, p.validLoss, c.summary().c_str());
+        }
+    }
+    return 0;
+}
+
+int cmdExport(const std::vector<std::string>& argv) {
+    Args args(argv, {"--workspace", "--run", "--format"}, {});
+    args.expectPositional(0, "no positional arguments");
+    Workspace w = Workspace::open(args.require("--workspace"));
+    const int64_t runId = args.getInt("--run", 0);
+    const auto run = w.db().run(runId);
+    if (!run) throw Error("no search run " + std::to_string(runId) + " in " + w.db().path());
+    const int n = w.db().generationCount(runId);
+    if (n == 0) throw Error("search run " + std::to_string(runId) + " has no generation yet");
+    const auto members = w.db().generationMembers(runId, n - 1);
+    const DesignSpace space = w.space();
+    const std::string format = args.get("--format", "yaml");
+    if (format == "yaml") {
+        std::cout << subConfigToYaml(geneToConfig(members.front().gene, space));
+    } else if (format == "json") {
+        nlohmann::json j = candidateJson(members.front(), space);
+        j["run_id"] = runId;
+        j["max_latency_ms"] = run->maxLatencyMs;
+        j["status"] = run->status;
+        std::cout << j.dump(2) << "\n";
+    } else if (format == "csv") {
+        std::cout << "rank,valid_loss,latency_ms,latency_upper_ms,params,gene\n";
+        for (size_t i = 0; i < members.size(); ++i) {
+            const auto& c = members[i];
+            std::printf("%zu,%.6f,%.3f,%.3f,%lld,\"%s\"\n", i, c.fitness, c.latency.ms, c.latency.upperMs,
+                        static_cast<long long>(hatParameterCount(geneToConfig(c.gene, space), space.qkvDim)),
+                        geneToText(c.gene).c_str());
+        }
+    } else {
+        throw UsageError("--format must be yaml, json or csv");
+    }
+    return 0;
+}
+
+}  // namespace hat::cli

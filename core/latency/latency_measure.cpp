@@ -1,0 +1,248 @@
+#include "core/latency/latency_measure.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/latency/materialized_transformer.h"
+#include "core/model/super_transformer.h"
+#include "core/space/gene.h"
+#include "core/space/sampling.h"
+#include "core/util/blas_check.h"
+#include "core/util/error.h"
+#include "core/util/progress.h"
+
+namespace hat {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+std::string cpuModel() {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("model name", 0) == 0) {
+            const auto colon = line.find(':');
+            if (colon != std::string::npos) {
+                auto s = line.substr(colon + 1);
+                s.erase(0, s.find_first_not_of(' '));
+                return s;
+            }
+        }
+    }
+    return "unknown CPU";
+}
+
+}  // namespace
+
+TrimmedStats trimmedStats(std::vector<double> runs) {
+    TrimmedStats s;
+    if (runs.empty()) return s;
+    std::sort(runs.begin(), runs.end());
+    const int n = static_cast<int>(runs.size());
+    if (n >= 3) {
+        s.trimLow = n / 10;
+        s.trimHigh = std::max(1, n / 10);
+    }
+    const int first = s.trimLow, last = n - s.trimHigh;  // keeps [first, last)
+    const double k = last - first;
+    double sum = 0;
+    for (int i = first; i < last; ++i) sum += runs[i];
+    s.meanMs = sum / k;
+    double var = 0;
+    for (int i = first; i < last; ++i) var += (runs[i] - s.meanMs) * (runs[i] - s.meanMs);
+    s.sdMs = std::sqrt(var / k);
+    return s;
+}
+
+std::string machineDescription() {
+    std::string blas = activeBlas().library;
+    // Debian installs every BLAS as .../<flavour>/libblas.so.3: the directory names it.
+    if (blas.empty()) {
+        blas = "unknown BLAS";
+    } else {
+        const std::filesystem::path path(blas);
+        blas = path.parent_path().filename().string() + "/" + path.filename().string();
+    }
+    std::string s = cpuModel() + " (" + std::to_string(std::thread::hardware_concurrency()) +
+                    " hardware threads); LibTorch " + TORCH_VERSION + "; " + blas;
+    for (char& c : s) {
+        if (c == ',') c = ';';
+    }
+    return s;
+}
+
+MeasurementProtocol protocolFor(const MeasureOptions& o) {
+    MeasurementProtocol p;
+    p.warmups = o.warmups;
+    p.runs = o.runs;
+    const auto t = trimmedStats(std::vector<double>(o.runs, 1.0));
+    p.trimLow = t.trimLow;
+    p.trimHigh = t.trimHigh;
+    p.threads = o.threads;
+    p.srcLen = o.srcLen;
+    p.tgtLen = o.tgtLen;
+    p.beam = o.beam;
+    p.vocab = o.vocab;
+    p.machine = machineDescription();
+    return p;
+}
+
+struct LatencyMeter::Impl {
+    DesignSpace space;
+    MeasureOptions options;
+    MeasurementProtocol protocol;
+    SuperTransformer model{nullptr};
+};
+
+LatencyMeter::LatencyMeter(const DesignSpace& space, const MeasureOptions& o)
+    : impl_(std::make_unique<Impl>()) {
+    if (o.threads < 1 || o.runs < 1 || o.warmups < 0 || o.srcLen < 1 || o.tgtLen < 1 ||
+        o.beam < 1 || o.vocab < 8) {
+        throw Error("measurement needs threads, runs, lengths and beam >= 1 and a vocabulary >= 8");
+    }
+    space.validate();
+    impl_->space = space;
+    impl_->options = o;
+    impl_->protocol = protocolFor(o);
+    ModelOptions mo;
+    mo.space = space;
+    mo.vocabSize = o.vocab;
+    torch::manual_seed(o.weightSeed);
+    impl_->model = SuperTransformer(mo);
+    impl_->model->eval();
+}
+
+LatencyMeter::~LatencyMeter() = default;
+const MeasureOptions& LatencyMeter::options() const { return impl_->options; }
+const DesignSpace& LatencyMeter::space() const { return impl_->space; }
+
+LatencySample LatencyMeter::measure(const SubConfig& config) {
+    config.validate(impl_->space);
+    const auto& o = impl_->options;
+    at::set_num_threads(o.threads);
+    torch::InferenceMode inference;
+    // Copy the SubTransformer's weights out once, before any timing.
+    const MaterializedTransformer m(*impl_->model, config);
+
+    // HAT's inputs: a source of EOS then filler, a target prefix of filler then EOS (§9).
+    auto src = torch::full({1, o.srcLen}, 7, torch::kLong);
+    src[0][0] = 2;
+    auto prev = torch::full({o.beam, o.tgtLen}, 7, torch::kLong);
+    prev.select(1, o.tgtLen - 1).fill_(2);
+
+    auto encodeOnce = [&] { return m.encode(src); };
+    const EncoderOutput enc1 = encodeOnce();
+    const EncoderOutput enc = enc1.reordered(torch::zeros({o.beam}, torch::kLong));
+    auto decodeOnce = [&] {
+        DecoderState state = m.initialState();
+        torch::Tensor logits;
+        for (int k = 0; k < o.tgtLen; ++k) logits = m.decodeStep(prev.slice(1, 0, k + 1), enc, state);
+        return logits;
+    };
+
+    for (int i = 0; i < o.warmups; ++i) encodeOnce();
+    std::vector<double> encRuns, decRuns;
+    for (int i = 0; i < o.runs; ++i) {
+        const auto t0 = Clock::now();
+        encodeOnce();
+        encRuns.push_back(msSince(t0));
+    }
+    for (int i = 0; i < o.warmups; ++i) decodeOnce();
+    for (int i = 0; i < o.runs; ++i) {
+        const auto t0 = Clock::now();
+        decodeOnce();
+        decRuns.push_back(msSince(t0));
+    }
+    const auto e = trimmedStats(encRuns), d = trimmedStats(decRuns);
+    LatencySample s;
+    s.features = latencyFeatures(config);
+    s.encoderMs = e.meanMs;
+    s.decoderMs = d.meanMs;
+    s.encoderStdMs = e.sdMs;
+    s.decoderStdMs = d.sdMs;
+    s.protocol = impl_->protocol;
+    s.gene = configToGene(config, impl_->space);
+    return s;
+}
+
+void appendSample(const std::string& path, const LatencySample& sample) {
+    const bool exists = std::filesystem::exists(path) && std::filesystem::file_size(path) > 0;
+    if (exists) {
+        const auto d = LatencyDataset::load(path);
+        for (size_t i = 0; i < d.samples.size(); ++i) {
+            if (!d.samples[i].protocol.sameAs(sample.protocol)) {
+                fail(path, "row " + std::to_string(i + 2) + " was measured with another protocol (" +
+                               d.samples[i].protocol.summary() + "); this sample: " +
+                               sample.protocol.summary());
+            }
+        }
+    }
+    std::ofstream out(path, std::ios::app | std::ios::binary);
+    if (!out) fail(path, "cannot write the latency dataset");
+    if (!exists) out << LatencyDataset::csvHeader(true) << "\n";
+    out << LatencyDataset::csvRow(sample, true) << "\n";
+    out.flush();
+    if (!out) fail(path, "write failed");
+}
+
+int measureDataset(const DesignSpace& space, const MeasureOptions& options, int samples,
+                   uint64_t seed, const std::string& outPath, const CancelToken* cancel,
+                   const std::function<void(const MeasureProgress&)>& progress) {
+    if (samples < 1) throw Error("--samples must be at least 1");
+    space.validate();
+    const MeasurementProtocol protocol = protocolFor(options);
+    auto sampleAt = [&](int i) { return sampleConfigHat(space, seed + static_cast<uint64_t>(i)); };
+
+    int have = 0;
+    if (std::filesystem::exists(outPath) && std::filesystem::file_size(outPath) > 0) {
+        const auto d = LatencyDataset::load(outPath);
+        for (size_t i = 0; i < d.samples.size(); ++i) {
+            const auto& s = d.samples[i];
+            const std::string row = "row " + std::to_string(i + 2);
+            if (!s.protocol.sameAs(protocol)) {
+                fail(outPath, row + " was measured with another protocol (" + s.protocol.summary() +
+                                  "); measure into a new file");
+            }
+            if (s.gene != configToGene(sampleAt(static_cast<int>(i)), space)) {
+                fail(outPath, row + " is not sample " + std::to_string(i) + " of seed " +
+                                  std::to_string(seed) + " in space '" + space.name +
+                                  "'; resume with the seed and space it was started with");
+            }
+        }
+        have = static_cast<int>(d.samples.size());
+    }
+    MeasureProgress p;
+    p.total = samples;
+    p.resumed = have;
+    p.done = have;
+    if (have >= samples) {
+        if (progress) progress(p);
+        return have;
+    }
+    LatencyMeter meter(space, options);
+    const auto start = Clock::now();
+    for (int i = have; i < samples; ++i) {
+        if (cancel && cancel->cancelled()) break;
+        const LatencySample s = meter.measure(sampleAt(i));
+        appendSample(outPath, s);
+        p.done = i + 1;
+        p.lastMs = s.totalMs();
+        p.elapsedSec = msSince(start) / 1000.0;
+        if (progress) progress(p);
+    }
+    return p.done;
+}
+
+}  // namespace hat

@@ -1,0 +1,296 @@
+#include "core/search/workspace.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "core/latency/device.h"
+#include "core/latency/latency_predictor.h"
+#include "core/util/error.h"
+
+namespace hat {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string rel(const std::string& path, const std::string& dir) {
+    if (path.empty()) return path;
+    return fs::relative(fs::absolute(path), fs::absolute(dir)).string();
+}
+
+std::string resolveIn(const std::string& dir, const std::string& path) {
+    if (path.empty() || fs::path(path).is_absolute()) return path;
+    return (fs::path(dir) / path).lexically_normal().string();
+}
+
+}  // namespace
+
+std::string settingsToJson(const EvolutionSettings& s) {
+    return nlohmann::json{{"population", s.population}, {"parents", s.parents}, {"mutations", s.mutations},
+                          {"crossovers", s.crossovers}, {"generations", s.generations},
+                          {"mutation_prob", s.mutationProb}, {"max_latency_ms", s.maxLatencyMs},
+                          {"constrain_upper_bound", s.constrainUpperBound}, {"seed", s.seed}}
+        .dump();
+}
+
+EvolutionSettings settingsFromJson(const std::string& text) {
+    const auto j = nlohmann::json::parse(text);
+    EvolutionSettings s;
+    s.population = j.at("population");
+    s.parents = j.at("parents");
+    s.mutations = j.at("mutations");
+    s.crossovers = j.at("crossovers");
+    s.generations = j.at("generations");
+    s.mutationProb = j.at("mutation_prob");
+    s.maxLatencyMs = j.at("max_latency_ms");
+    s.constrainUpperBound = j.at("constrain_upper_bound");
+    s.seed = j.at("seed");
+    return s;
+}
+
+std::vector<EvaluatedPoint> paretoFront(std::vector<EvaluatedPoint> points, bool useUpper) {
+    auto lat = [&](const EvaluatedPoint& p) { return useUpper ? p.latencyUpperMs : p.latencyMs; };
+    std::sort(points.begin(), points.end(), [&](const EvaluatedPoint& a, const EvaluatedPoint& b) {
+        return lat(a) != lat(b) ? lat(a) < lat(b) : a.validLoss < b.validLoss;
+    });
+    std::vector<EvaluatedPoint> front;
+    for (auto& p : points) {
+        if (front.empty() || p.validLoss < front.back().validLoss) front.push_back(std::move(p));
+    }
+    return front;
+}
+
+struct Workspace::Impl {
+    std::string dir;
+    WorkspaceDb db;
+    DesignSpace space;
+    std::unique_ptr<SupernetFitness> fitness;
+    std::map<std::string, LatencyPredictor> predictors;
+    std::map<std::string, std::map<Gene, LatencyBound>> latencyCache;
+};
+
+Workspace::Workspace() = default;
+Workspace::Workspace(Workspace&&) noexcept = default;
+Workspace& Workspace::operator=(Workspace&&) noexcept = default;
+Workspace::~Workspace() = default;
+
+void Workspace::init(const WorkspaceInit& in) {
+    fs::create_directories(in.dir);
+    const std::string dbPath = in.dir + "/workspace.db";
+    if (fs::exists(dbPath)) fail(dbPath, "a workspace already exists here");
+    const DesignSpace space = DesignSpace::loadYaml(in.spacePath);
+    if (!fs::exists(in.checkpoint)) fail(in.checkpoint, "cannot open file");
+    std::vector<Device> chosen;
+    for (const Device& dev : builtinDevices()) {
+        const bool wanted = in.deviceIds.empty()
+                                ? (!dev.predictorPath.empty() && fs::exists(dev.resolve(in.dataDir, dev.predictorPath)))
+                                : std::find(in.deviceIds.begin(), in.deviceIds.end(), dev.id) != in.deviceIds.end();
+        if (wanted) chosen.push_back(dev);
+    }
+    for (const auto& id : in.deviceIds) findDevice(id);  // unknown ids: a clear error
+    auto predictorOf = [&](const Device& dev) {
+        const auto o = in.predictorOverrides.find(dev.id);
+        if (o != in.predictorOverrides.end()) return o->second;
+        return dev.predictorPath.empty() ? std::string() : dev.resolve(in.dataDir, dev.predictorPath);
+    };
+    for (const Device& dev : chosen) {
+        const std::string p = predictorOf(dev);
+        if (p.empty() || !fs::exists(p)) fail(p.empty() ? dev.id : p, "device '" + dev.id + "' has no trained predictor yet");
+        LatencyPredictor::load(p);  // a broken predictor is refused now, not at the first search
+    }
+    WorkspaceDb db = WorkspaceDb::open(dbPath, true);
+    db.transaction([&] {
+        db.setSpace(space);
+        db.setMeta("checkpoint", rel(in.checkpoint, in.dir));
+        db.setMeta("corpus", rel(in.fitness.corpusDir, in.dir));
+        db.setMeta("spm", rel(in.fitness.subwordModel, in.dir));
+        db.setMeta("dict", rel(in.fitness.dictionary, in.dir));
+        db.setMeta("src", in.fitness.sourceLang);
+        db.setMeta("tgt", in.fitness.targetLang);
+        db.setMeta("fitness_split", in.fitness.split);
+        db.setMeta("fitness_sentences", std::to_string(in.fitness.sentences));
+        for (const Device& dev : chosen) {
+            db.addDevice({0, dev.id, dev.local ? "local" : "dataset", dev.name + " — " + dev.provenance,
+                          rel(predictorOf(dev), in.dir)});
+        }
+    });
+}
+
+Workspace Workspace::open(const std::string& dir) {
+    Workspace w;
+    w.d = std::make_unique<Impl>(Impl{dir, WorkspaceDb::open(dir + "/workspace.db"), {}, nullptr, {}, {}});
+    w.d->space = w.d->db.space();
+    return w;
+}
+
+const std::string& Workspace::dir() const { return d->dir; }
+WorkspaceDb& Workspace::db() { return d->db; }
+DesignSpace Workspace::space() { return d->space; }
+std::vector<DeviceRecord> Workspace::devices() { return d->db.devices(); }
+
+DeviceRecord Workspace::device(const std::string& name) {
+    if (auto r = d->db.device(name)) return *r;
+    // A unique part of an id is enough: "raspberrypi" for "hat/wmt14ende_cpu_raspberrypi".
+    std::vector<DeviceRecord> matches;
+    for (const auto& r : d->db.devices()) {
+        if (r.name.find(name) != std::string::npos) matches.push_back(r);
+    }
+    if (matches.size() == 1) return matches.front();
+    std::string known;
+    for (const auto& r : d->db.devices()) known += (known.empty() ? "" : ", ") + r.name;
+    throw Error((matches.empty() ? "unknown device '" : "ambiguous device '") + name +
+                "' (this workspace has: " + known + ")");
+}
+
+std::string Workspace::checkpointPath() { return resolveIn(d->dir, d->db.meta("checkpoint").value_or("")); }
+
+SupernetFitness& Workspace::fitness() {
+    if (!d->fitness) {
+        auto m = [&](const char* k) { return d->db.meta(k).value_or(""); };
+        FitnessSetOptions o;
+        o.corpusDir = resolveIn(d->dir, m("corpus"));
+        o.subwordModel = resolveIn(d->dir, m("spm"));
+        o.dictionary = resolveIn(d->dir, m("dict"));
+        o.sourceLang = m("src");
+        o.targetLang = m("tgt");
+        o.split = m("fitness_split");
+        o.sentences = std::stoi(m("fitness_sentences"));
+        d->fitness = std::make_unique<SupernetFitness>(checkpointPath(), o, d->db);
+    }
+    return *d->fitness;
+}
+
+LatencyBound Workspace::latency(const std::string& name, const Gene& gene) {
+    auto& cache = d->latencyCache[name];
+    const auto hit = cache.find(gene);
+    if (hit != cache.end()) return hit->second;
+    auto it = d->predictors.find(name);
+    if (it == d->predictors.end()) {
+        const DeviceRecord rec = device(name);
+        it = d->predictors.emplace(name, LatencyPredictor::load(resolveIn(d->dir, rec.predictorPath))).first;
+    }
+    const LatencyEstimate e = it->second.estimate(geneToConfig(gene, d->space));
+    const LatencyBound b{e.ms, e.hasInterval() ? e.highMs : e.ms};
+    cache.emplace(gene, b);
+    return b;
+}
+
+void Workspace::ensureLatencies(const std::string& name) {
+    const DeviceRecord dev = device(name);
+    SupernetFitness& f = fitness();
+    // Evaluations that have no latency row for this device yet (e.g. found by another device's search).
+    std::vector<std::pair<Gene, LatencyBound>> missing;
+    for (const Gene& g : d->db.genesWithoutLatency(f.supernetId(), f.fitnessSetId(), dev.id)) {
+        missing.emplace_back(g, latency(name, g));
+    }
+    if (!missing.empty()) d->db.addLatencies(dev.id, missing);
+}
+
+std::optional<EvaluatedPoint> Workspace::instantAnswer(const std::string& name, double limitMs, bool useUpper) {
+    ensureLatencies(name);
+    const SupernetFitness& f = fitness();
+    return d->db.bestUnder(f.supernetId(), f.fitnessSetId(), device(name).id, limitMs, useUpper);
+}
+
+std::vector<EvaluatedPoint> Workspace::evaluatedPoints(const std::string& name) {
+    ensureLatencies(name);
+    const SupernetFitness& f = fitness();
+    return d->db.evaluatedPoints(f.supernetId(), f.fitnessSetId(), device(name).id);
+}
+
+namespace {
+struct LatencyAdapter : LatencySource {
+    Workspace* w;
+    std::string device;
+    LatencyBound latency(const Gene& g) override { return w->latency(device, g); }
+};
+
+// Writes every generation (and the latencies of its members) before telling the caller.
+struct StoringObserver : EvolutionObserver {
+    WorkspaceDb* db;
+    int64_t runId, deviceId;
+    EvolutionObserver* next;
+    void onGeneration(const GenerationReport& r) override {
+        std::vector<std::pair<Gene, LatencyBound>> lat;
+        for (const auto& c : r.population) lat.emplace_back(c.gene, c.latency);
+        db->addLatencies(deviceId, lat);
+        db->writeGeneration(runId, r);
+        if (next) next->onGeneration(r);
+    }
+};
+}  // namespace
+
+SearchOutcome Workspace::runSearch(int64_t runId, const std::string& name, const EvolutionSettings& s,
+                                   EvolutionState state, EvolutionObserver* observer, const CancelToken* cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    SupernetFitness& f = fitness();
+    const int computed0 = f.computed(), reused0 = f.reused();
+    LatencyAdapter lat;
+    lat.w = this;
+    lat.device = name;
+    Evolution evo(d->space, s, lat, f);
+    StoringObserver store;
+    store.db = &d->db;
+    store.runId = runId;
+    store.deviceId = device(name).id;
+    store.next = observer;
+    SearchOutcome out;
+    out.runId = runId;
+    try {
+        const EvolutionResult r = evo.run(std::move(state), &store, cancel);
+        out.best = r.best;
+        out.generations = r.generations;
+        out.cancelled = r.cancelled;
+    } catch (...) {
+        d->db.setRunStatus(runId, "failed");
+        throw;
+    }
+    if (out.cancelled) d->db.setRunStatus(runId, "cancelled");
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    out.computed = f.computed() - computed0;
+    out.reused = f.reused() - reused0;
+    return out;
+}
+
+SearchOutcome Workspace::search(const std::string& name, EvolutionSettings s, bool warm,
+                                EvolutionObserver* observer, const CancelToken* cancel) {
+    const DeviceRecord dev = device(name);
+    std::vector<Gene> seeds;
+    if (warm) {
+        // The best stored architectures under the new limit seed generation 0.
+        auto points = evaluatedPoints(name);
+        std::sort(points.begin(), points.end(),
+                  [](const EvaluatedPoint& a, const EvaluatedPoint& b) { return a.validLoss < b.validLoss; });
+        for (const auto& p : points) {
+            const double l = s.constrainUpperBound ? p.latencyUpperMs : p.latencyMs;
+            if (l <= s.maxLatencyMs) seeds.push_back(p.gene);
+            if (static_cast<int>(seeds.size()) >= s.population) break;
+        }
+    }
+    LatencyAdapter lat;
+    lat.w = this;
+    lat.device = name;
+    Evolution evo(d->space, s, lat, fitness());
+    EvolutionState state = evo.initialState(seeds);
+    const int64_t runId = d->db.createRun({0, dev.id, s.maxLatencyMs, s.seed, settingsToJson(s), "running"});
+    return runSearch(runId, name, s, std::move(state), observer, cancel);
+}
+
+SearchOutcome Workspace::resume(int64_t runId, EvolutionObserver* observer, const CancelToken* cancel) {
+    const auto run = d->db.run(runId);
+    if (!run) throw Error("no search run " + std::to_string(runId) + " in " + d->db.path());
+    std::string name;
+    for (const auto& dev : d->db.devices()) {
+        if (dev.id == run->deviceId) name = dev.name;
+    }
+    const EvolutionSettings s = settingsFromJson(run->settingsJson);
+    auto state = d->db.resumeState(runId);
+    if (!state) throw Error("search run " + std::to_string(runId) + " has nothing to resume (status " + run->status + ")");
+    d->db.setRunStatus(runId, "running");
+    return runSearch(runId, name, s, std::move(*state), observer, cancel);
+}
+
+}  // namespace hat

@@ -1,0 +1,83 @@
+#pragma once
+// A workspace: a directory with workspace.db, tying a design space, a trained SuperTransformer,
+// a fitness set and the devices to search for. The facade the CLI and the UI's worker thread use
+// (no torch in this header). Not thread-safe: one Workspace per thread.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/search/evolution.h"
+#include "core/search/supernet_fitness.h"
+#include "core/store/workspace_db.h"
+
+namespace hat {
+
+struct WorkspaceInit {
+    std::string dir;
+    std::string spacePath;
+    std::string checkpoint;
+    FitnessSetOptions fitness;
+    std::vector<std::string> deviceIds;  // ids of builtinDevices(); empty: every one with a predictor
+    std::string dataDir;                 // the repository's data/ (device datasets and predictors)
+    // Predictor files to use instead of the devices' built-in ones (device id -> path).
+    std::map<std::string, std::string> predictorOverrides;
+};
+
+struct SearchOutcome {
+    int64_t runId = 0;
+    Candidate best;
+    int generations = 0;
+    bool cancelled = false;
+    double seconds = 0.0;
+    int computed = 0, reused = 0;  // fitness evaluations run vs looked up
+};
+
+class Workspace {
+public:
+    // Creates DIR/workspace.db; refuses a directory that already holds one.
+    static void init(const WorkspaceInit& init);
+    static Workspace open(const std::string& dir);
+    Workspace(Workspace&&) noexcept;
+    Workspace& operator=(Workspace&&) noexcept;
+    ~Workspace();
+
+    const std::string& dir() const;
+    WorkspaceDb& db();
+    DesignSpace space();
+    std::vector<DeviceRecord> devices();
+    DeviceRecord device(const std::string& name);  // throws listing the names
+    std::string checkpointPath();
+
+    // Predicted latency of a gene on a device (cached per device).
+    LatencyBound latency(const std::string& device, const Gene& gene);
+    // The best evaluated architecture under `limitMs` on `device`, straight from the database.
+    std::optional<EvaluatedPoint> instantAnswer(const std::string& device, double limitMs, bool useUpper = false);
+    // Everything evaluated, with its latency on `device`.
+    std::vector<EvaluatedPoint> evaluatedPoints(const std::string& device);
+
+    // A search for `device` under settings.maxLatencyMs. With `warm`, generation 0 starts from the
+    // best stored evaluations under the limit (a re-search after the limit moved).
+    SearchOutcome search(const std::string& device, EvolutionSettings settings, bool warm,
+                         EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr);
+    // Continues an interrupted run from its last stored generation.
+    SearchOutcome resume(int64_t runId, EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr);
+
+private:
+    Workspace();
+    struct Impl;
+    std::unique_ptr<Impl> d;
+    SupernetFitness& fitness();
+    void ensureLatencies(const std::string& device);
+    SearchOutcome runSearch(int64_t runId, const std::string& device, const EvolutionSettings& s,
+                            EvolutionState state, EvolutionObserver* observer, const CancelToken* cancel);
+};
+
+// Lower envelope of (latency, loss): the points no other point beats on both, by latency.
+std::vector<EvaluatedPoint> paretoFront(std::vector<EvaluatedPoint> points, bool useUpper = false);
+
+std::string settingsToJson(const EvolutionSettings& s);
+EvolutionSettings settingsFromJson(const std::string& json);
+
+}  // namespace hat

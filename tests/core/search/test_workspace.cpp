@@ -1,0 +1,155 @@
+// A workspace end to end on a small real SuperTransformer and a real (briefly trained) latency
+// predictor: search under a limit, instant answers from the database, warm re-search, resume.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/data/dictionary.h"
+#include "core/data/parallel_corpus.h"
+#include "core/latency/latency_dataset.h"
+#include "core/latency/latency_predictor.h"
+#include "core/model/checkpoint.h"
+#include "core/search/workspace.h"
+#include "core/space/sampling.h"
+#include "support/fixtures.h"
+
+using namespace hat;
+using namespace hat::test;
+
+namespace {
+const char* kDevice = "hat/wmt14ende_cpu_raspberrypi";
+
+EvolutionSettings small(double limit, uint64_t seed) {
+    EvolutionSettings s;
+    s.population = 16;
+    s.parents = 4;
+    s.mutations = 6;
+    s.crossovers = 6;
+    s.generations = 4;
+    s.maxLatencyMs = limit;
+    s.seed = seed;
+    return s;
+}
+
+struct CancelAfter : EvolutionObserver {
+    CancelToken* token;
+    int at;
+    void onGeneration(const GenerationReport& r) override {
+        if (r.generation == at) token->cancel();
+    }
+};
+}  // namespace
+
+class TestWorkspace : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir;
+    std::string ws;
+
+private Q_SLOTS:
+    void initTestCase() {
+        const std::string corpus = dir.filePath("corpus").toStdString();
+        std::filesystem::create_directories(corpus);
+        auto en = readLines(sourcePath("data/corpus/en-de/valid.en.gz"));
+        auto de = readLines(sourcePath("data/corpus/en-de/valid.de.gz"));
+        std::vector<std::vector<std::string>> words;
+        {
+            std::ofstream se(corpus + "/valid.en"), sd(corpus + "/valid.de");
+            for (size_t i = 0; i < 40; ++i) {
+                se << en[i] << "\n";
+                sd << de[i] << "\n";
+                words.push_back(splitWhitespace(en[i]));
+                words.push_back(splitWhitespace(de[i]));
+            }
+        }
+        const Dictionary dict = Dictionary::build(words);
+        dict.saveFairseq(corpus + "/dict.txt");
+        ModelOptions mo;
+        mo.space = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
+        mo.vocabSize = dict.size();
+        mo.widthDivisor = 16;
+        torch::manual_seed(5);
+        const std::string ckpt = dir.filePath("supernet.pt").toStdString();
+        saveSuperTransformer(SuperTransformer(mo), ckpt);
+
+        // A quickly trained predictor on HAT's Raspberry Pi data (accuracy is not the point here).
+        const LatencyDataset data = LatencyDataset::load(sourcePath("data/latency/hat/wmt14ende_cpu_raspberrypi_all.csv"));
+        PredictorTrainOptions po;
+        po.steps = 150;
+        po.folds = 2;
+        po.threads = 1;
+        const std::string pred = dir.filePath("pi.pt").toStdString();
+        LatencyPredictor::train(data, po).save(pred);
+
+        WorkspaceInit in;
+        in.dir = dir.filePath("ws").toStdString();
+        in.spacePath = sourcePath("data/spaces/space0.yml");
+        in.checkpoint = ckpt;
+        in.fitness.corpusDir = corpus;
+        in.fitness.dictionary = corpus + "/dict.txt";
+        in.fitness.sentences = 30;
+        in.deviceIds = {kDevice};
+        in.dataDir = sourcePath("data");
+        in.predictorOverrides[kDevice] = pred;
+        Workspace::init(in);
+        ws = in.dir;
+        QVERIFY(errorOf([&] { Workspace::init(in); }).find("a workspace already exists here") != std::string::npos);
+    }
+    void searchInstantAnswerWarmStart() {
+        Workspace w = Workspace::open(ws);
+        QCOMPARE(w.device("raspberrypi").name, std::string(kDevice));  // a unique part of the id
+        // A mid-range limit: the median predicted latency of random genes.
+        std::mt19937_64 rng(2);
+        std::vector<double> lats;
+        for (int i = 0; i < 101; ++i) lats.push_back(w.latency(kDevice, sampleGene(w.space(), rng)).ms);
+        std::nth_element(lats.begin(), lats.begin() + 50, lats.end());
+        const double limit = lats[50];
+
+        const SearchOutcome cold = w.search(kDevice, small(limit, 1), false);
+        QVERIFY(cold.best.latency.ms <= limit);
+        QVERIFY(cold.computed > 0);
+        QCOMPARE(w.db().run(cold.runId)->status, std::string("finished"));
+
+        // The instant answer is the best stored evaluation under the limit: at least as good as
+        // the search's answer (which is stored), and under the limit.
+        const auto instant = w.instantAnswer(kDevice, limit);
+        QVERIFY(instant.has_value());
+        QVERIFY(instant->validLoss <= cold.best.fitness);
+        QVERIFY(instant->latencyMs <= limit);
+        // Everything stored has a latency row; the front is monotone.
+        const auto points = w.evaluatedPoints(kDevice);
+        QCOMPARE(int64_t(points.size()), w.db().evaluationCount(1, 1));
+        const auto front = paretoFront(points);
+        for (size_t i = 1; i < front.size(); ++i) {
+            QVERIFY(front[i].latencyMs >= front[i - 1].latencyMs);
+            QVERIFY(front[i].validLoss < front[i - 1].validLoss);
+        }
+        // A warm re-search at a slightly tighter limit reuses stored evaluations.
+        const SearchOutcome warm = w.search(kDevice, small(limit * 0.95, 1), true);
+        QVERIFY(warm.reused > 0);
+        QVERIFY(warm.best.latency.ms <= limit * 0.95);
+    }
+    void resumeEndsLikeAnUninterruptedRun() {
+        Workspace w = Workspace::open(ws);
+        const double limit = w.latency(kDevice, configToGene(SubConfig::largest(w.space()), w.space())).ms * 0.8;
+        const SearchOutcome whole = w.search(kDevice, small(limit, 9), false);
+        CancelToken token;
+        CancelAfter stop;
+        stop.token = &token;
+        stop.at = 1;
+        const SearchOutcome cut = w.search(kDevice, small(limit, 9), false, &stop, &token);
+        QVERIFY(cut.cancelled);
+        QCOMPARE(w.db().run(cut.runId)->status, std::string("cancelled"));
+        Workspace again = Workspace::open(ws);  // as a new process would
+        const SearchOutcome resumed = again.resume(cut.runId);
+        QCOMPARE(resumed.best.gene, whole.best.gene);
+        QCOMPARE(resumed.best.fitness, whole.best.fitness);
+        QVERIFY(errorOf([&] { again.resume(cut.runId); }).find("nothing to resume") != std::string::npos);
+        QVERIFY(errorOf([&] { again.device("gpu"); }).find("unknown device 'gpu'") != std::string::npos);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestWorkspace)
+#include "test_workspace.moc"

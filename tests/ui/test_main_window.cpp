@@ -1,0 +1,254 @@
+// The explorer window on a small real workspace: open, search through the real controller, the
+// limit slider and line, instant answers, selection shared between table, plot and architecture
+// view, export, stale results dropped, error dialogs for broken workspaces, and screenshots.
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QMessageBox>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QProgressBar>
+#include <QComboBox>
+#include <QtTest>
+
+#include "core/space/gene.h"
+#include "core/space/subconfig_io.h"
+#include "ui/architecture_view.h"
+#include "ui/main_window.h"
+#include "ui/pareto_plot.h"
+#include "ui/population_model.h"
+#include "ui/search_controller.h"
+#include "ui_fixture.h"
+
+using namespace hat;
+using namespace hat::ui;
+
+namespace {
+constexpr int kSearchTimeoutMs = 240000;
+
+EvolutionSettings smallSearch() {
+    EvolutionSettings s;
+    s.population = 10;
+    s.parents = 4;
+    s.mutations = 3;
+    s.crossovers = 3;
+    s.generations = 2;
+    return s;
+}
+
+QString screenshotDir() {
+    const QString d = QStringLiteral(HAT_BINARY_DIR "/screenshots");
+    QDir().mkpath(d);
+    return d;
+}
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir tmp;
+    hat::test::UiWorkspace fixture;
+    std::unique_ptr<MainWindow> w;
+    double midMs = 0.0;
+
+    void waitForSearchEnd() {
+        QTRY_VERIFY_WITH_TIMEOUT(!w->controller()->searching(), kSearchTimeoutMs);
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QVERIFY(tmp.isValid());
+        fixture.build(tmp);
+        midMs = 0.5 * (fixture.smallMs + fixture.largeMs);
+        QVERIFY(fixture.largeMs > fixture.smallMs);
+        w = std::make_unique<MainWindow>();
+        w->setSearchSettings(smallSearch());
+        w->resize(1400, 900);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    }
+
+    void opensWorkspace() {
+        w->openWorkspace(QString::fromStdString(fixture.workspaceDir));
+        QTRY_VERIFY_WITH_TIMEOUT(w->workspaceOpen(), 30000);
+        QCOMPARE(w->currentDevice(), QString("local/1t"));
+        QVERIFY(MainWindow::recentWorkspaces().contains(QString::fromStdString(fixture.workspaceDir)));
+        // Nothing evaluated yet: the answer line says so once the (empty) points arrive.
+        QTRY_VERIFY_WITH_TIMEOUT(w->lastAnswerText().contains("Nothing evaluated"), 60000);
+        QCOMPARE(w->plot()->pointCount(), 0);
+    }
+
+    void searchFillsTableAndPlot() {
+        QSignalSpy gens(w->controller(), &SearchController::generationFinished);
+        QSignalSpy done(w->controller(), &SearchController::searchFinished);
+        w->setLimit(midMs);
+        w->startSearch(false);  // stops the slider's debounced search and starts this one
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kSearchTimeoutMs);
+        QCOMPARE(gens.count(), 3);  // generations + 1 populations are scored
+        const auto outcome = done.at(0).at(1).value<SearchOutcome>();
+        QVERIFY(!outcome.cancelled);
+        QVERIFY(outcome.best.latency.ms <= midMs);
+        QCOMPARE(w->populationModel()->rowCount(), 10);
+        QCOMPARE(w->populationTable()->model()->rowCount(), 10);
+        QCOMPARE(w->plot()->generationLayers(), 3);
+        QVERIFY(w->plot()->pointCount() >= 10);
+        QTRY_VERIFY(w->plot()->frontCount() > 0);
+        QCOMPARE(w->progressBar()->value(), w->progressBar()->maximum());
+        // The best of the search is selected and drawn.
+        QVERIFY(w->selectedGene().has_value());
+        QVERIFY(w->architectureView()->config().has_value());
+    }
+
+    void sliderMovesLineAndAsksForInstantAnswer() {
+        QSignalSpy answers(w->controller(), &SearchController::instantAnswer);
+        QSignalSpy started(w->controller(), &SearchController::searchStarted);
+        w->setSearchDebounceMs(150);
+        QSlider* s = w->limitSlider();
+        s->setFocus();
+        const int before = s->value();
+        QTest::keyClick(s, Qt::Key_PageUp);
+        QTest::keyClick(s, Qt::Key_PageUp);
+        QVERIFY(s->value() > before);
+        const double ms = s->value() / 10.0;
+        QCOMPARE(w->limitMs(), ms);
+        QCOMPARE(w->limitSpin()->value(), ms);
+        QCOMPARE(w->plot()->limit(), ms);
+        QCOMPARE(w->plot()->limitLine()->point1->coords().x(), ms);
+        QTRY_VERIFY_WITH_TIMEOUT(answers.count() >= 1, 30000);
+        const auto a = answers.last().at(1).value<InstantAnswer>();
+        QCOMPARE(a.limitMs, ms);
+        QVERIFY(a.point.has_value());
+        QVERIFY(a.point->latencyMs <= ms);
+        QVERIFY(w->lastAnswerText().contains("Best known under"));
+        // The debounced warm re-search follows.
+        QTRY_VERIFY_WITH_TIMEOUT(started.count() >= 1, 10000);
+        waitForSearchEnd();
+    }
+
+    void draggingTheLimitLineMovesTheSlider() {
+        ParetoPlot* p = w->plot();
+        p->replot();
+        QSignalSpy changed(p, &ParetoPlot::limitChanged);
+        const double x0 = p->xAxis->coordToPixel(p->limit());
+        const double y = p->axisRect()->center().y();
+        const QPoint from(static_cast<int>(std::lround(x0)), static_cast<int>(y));
+        const QPoint to = from + QPoint(-40, 0);
+        QTest::mousePress(p, Qt::LeftButton, {}, from);
+        QTest::mouseMove(p, to);
+        QTest::mouseRelease(p, Qt::LeftButton, {}, to);
+        QVERIFY(changed.count() >= 1);
+        const double ms = changed.last().at(0).toDouble();
+        QVERIFY(std::abs(ms - p->xAxis->pixelToCoord(to.x())) < 1e-6);
+        QCOMPARE(w->limitSpin()->value(), std::round(ms * 10) / 10);
+        QCOMPARE(w->limitSlider()->value(), static_cast<int>(std::lround(ms * 10)));
+        w->cancelSearch();
+        waitForSearchEnd();
+    }
+
+    void tableSelectionDrivesArchitectureView() {
+        QTableView* t = w->populationTable();
+        QVERIFY(t->model()->rowCount() >= 3);
+        t->selectRow(2);
+        const QModelIndex src =
+            static_cast<QSortFilterProxyModel*>(t->model())->mapToSource(t->model()->index(2, 0));
+        const Gene g = w->populationModel()->candidate(src.row()).gene;
+        QVERIFY(w->selectedGene().has_value());
+        QCOMPARE(*w->selectedGene(), g);
+        QVERIFY(w->architectureView()->config().has_value());
+        QVERIFY(w->architectureView()->config()->sameArchitecture(geneToConfig(g, fixture.space)));
+        QCOMPARE(*w->plot()->selected(), g);
+        // And the other way: a plot click selects the table row when the point is in the population.
+        const Gene first = w->populationModel()->candidate(0).gene;
+        w->selectGene(first);
+        QCOMPARE(static_cast<QSortFilterProxyModel*>(t->model())->mapToSource(t->currentIndex()).row(), 0);
+    }
+
+    void exportsArchitectureAndPlot() {
+        QVERIFY(w->selectedGene().has_value());
+        const SubConfig expected = geneToConfig(*w->selectedGene(), fixture.space);
+        const QString yml = tmp.filePath("chosen.yml"), json = tmp.filePath("chosen.json");
+        QString err;
+        QVERIFY2(w->exportArchitecture(yml, &err), qPrintable(err));
+        QVERIFY2(w->exportArchitecture(json, &err), qPrintable(err));
+        const auto fromYaml = parseSubConfigYaml(hat::test::readText(yml.toStdString()), "chosen.yml", &fixture.space);
+        QVERIFY(fromYaml.sameArchitecture(expected));
+        const auto fromJson = parseSubConfigJson(hat::test::readText(json.toStdString()), "chosen.json", &fixture.space);
+        QVERIFY(fromJson.sameArchitecture(expected));
+        const QString png = tmp.filePath("plot.png"), pdf = tmp.filePath("plot.pdf");
+        QVERIFY(w->exportPlot(png));
+        QVERIFY(w->exportPlot(pdf));
+        QVERIFY(QFileInfo(png).size() > 1000);
+        QVERIFY(QFileInfo(pdf).size() > 1000);
+    }
+
+    void staleResultsAreDropped() {
+        SearchController* c = w->controller();
+        QSignalSpy answers(c, &SearchController::instantAnswer);
+        const QString dev = w->currentDevice();
+        c->requestInstantAnswer(dev, midMs * 0.9);
+        const JobId last = c->requestInstantAnswer(dev, midMs);
+        QTRY_VERIFY_WITH_TIMEOUT(answers.count() >= 1, 30000);
+        QTest::qWait(200);
+        QCOMPARE(answers.count(), 1);
+        QCOMPARE(answers.at(0).at(0).value<JobId>(), last);
+
+        // A new search cancels the running one; only the new one reports.
+        QSignalSpy gens(c, &SearchController::generationFinished);
+        QSignalSpy done(c, &SearchController::searchFinished);
+        EvolutionSettings s = smallSearch();
+        s.maxLatencyMs = midMs;
+        s.generations = 6;
+        c->startSearch(dev, s, false);
+        s.generations = 1;
+        s.seed = 7;
+        const JobId second = c->startSearch(dev, s, true);
+        QTRY_VERIFY_WITH_TIMEOUT(!c->searching(), kSearchTimeoutMs);
+        QCOMPARE(done.count(), 1);
+        QCOMPARE(done.at(0).at(0).value<JobId>(), second);
+        for (const auto& g : gens) QCOMPARE(g.at(0).value<JobId>(), second);
+    }
+
+    void screenshots() {
+        w->plot()->rescaleToData();
+        QTest::qWait(100);
+        QVERIFY(w->grab().save(screenshotDir() + "/main_window.png"));
+        QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_view.png"));
+        QVERIFY(w->plot()->grab().save(screenshotDir() + "/pareto_plot.png"));
+    }
+
+    void brokenWorkspaceShowsErrorDialog() {
+        const QString junk = tmp.filePath("junk");
+        QDir().mkpath(junk);
+        {
+            QFile f(junk + "/workspace.db");
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("this is not a database, just some junk bytes to fill a header ....");
+        }
+        w->openWorkspace(junk);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = w->findChild<QMessageBox*>("errorDialog")) != nullptr, 30000);
+        QVERIFY(box->text().contains("workspace.db"));
+        QVERIFY(box->text().contains("not a workspace database"));
+        QVERIFY(w->grab().save(screenshotDir() + "/error_dialog_window.png"));
+        QVERIFY(box->grab().save(screenshotDir() + "/error_dialog.png"));
+        box->accept();
+        QTRY_VERIFY(w->findChild<QMessageBox*>("errorDialog") == nullptr);
+        // The open workspace stays open.
+        QVERIFY(w->workspaceOpen());
+        QCOMPARE(w->currentDevice(), QString("local/1t"));
+
+        // A directory without a workspace.
+        w->openWorkspace(tmp.filePath("missing"));
+        QTRY_VERIFY_WITH_TIMEOUT((box = w->findChild<QMessageBox*>("errorDialog")) != nullptr, 30000);
+        QVERIFY(box->text().contains("no such workspace database"));
+        box->accept();
+    }
+
+    void cleanupTestCase() { w.reset(); }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "test_main_window.moc"

@@ -1,0 +1,97 @@
+// ParetoPlot: the front as a step line, nearest-point lookup, the limit line, and replot time
+// with 20,000 points (issue 6 goal: < 30 ms).
+#include <QElapsedTimer>
+#include <QtTest>
+
+#include <random>
+
+#include "core/space/sampling.h"
+#include "support/fixtures.h"
+#include "ui/pareto_plot.h"
+
+using namespace hat;
+using namespace hat::ui;
+
+class TestParetoPlot : public QObject {
+    Q_OBJECT
+private:
+    DesignSpace space = DesignSpace::loadYaml(test::sourcePath("data/spaces/space0.yml"));
+
+    std::vector<EvaluatedPoint> cloud(int n) {
+        std::mt19937_64 rng(5);
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        std::vector<EvaluatedPoint> pts;
+        for (int i = 0; i < n; ++i) {
+            EvaluatedPoint p;
+            p.gene = sampleGene(space, rng);
+            p.gene.push_back(i);  // unique even when sampling repeats (not a valid gene: no summary)
+            p.latencyMs = 50 + 450 * u(rng);
+            p.validLoss = 4.0 + 300.0 / p.latencyMs + u(rng);
+            p.latencyUpperMs = p.latencyMs * 1.1;
+            pts.push_back(p);
+        }
+        return pts;
+    }
+
+private Q_SLOTS:
+    void frontAndNearestPoint() {
+        ParetoPlot plot;
+        plot.resize(800, 500);
+        plot.setSpace(space);
+        std::vector<EvaluatedPoint> pts(3);
+        pts[0] = {{1}, 5.0, std::nullopt, 100, 110};
+        pts[1] = {{2}, 4.0, std::nullopt, 200, 220};
+        pts[2] = {{3}, 4.5, std::nullopt, 300, 330};  // dominated by pts[1]
+        plot.setPoints(pts);
+        QCOMPARE(plot.pointCount(), 3);
+        QCOMPARE(plot.frontCount(), 2);
+        plot.rescaleToData();
+        plot.replot();
+        const QPointF px(plot.xAxis->coordToPixel(200), plot.yAxis->coordToPixel(4.0));
+        QCOMPARE(plot.pointNear(px + QPointF(3, -2)), 1);
+        QCOMPARE(plot.pointNear(px + QPointF(60, 60)), -1);
+        plot.setLimit(250);
+        QCOMPARE(plot.limitLine()->point1->coords().x(), 250.0);
+        QCOMPARE(plot.limitLine()->point2->coords().x(), 250.0);
+    }
+
+    void clickSelectsAPoint() {
+        ParetoPlot plot;
+        plot.resize(800, 500);
+        plot.setPoints({{{1}, 5.0, std::nullopt, 100, 110}, {{2}, 4.0, std::nullopt, 200, 220}});
+        plot.rescaleToData();
+        plot.replot();
+        QSignalSpy clicked(&plot, &ParetoPlot::pointClicked);
+        const QPoint at(qRound(plot.xAxis->coordToPixel(200)), qRound(plot.yAxis->coordToPixel(4.0)));
+        QTest::mouseClick(&plot, Qt::LeftButton, {}, at);
+        QCOMPARE(clicked.count(), 1);
+        QCOMPARE(clicked.at(0).at(0).value<Gene>(), Gene({2}));
+    }
+
+    void replotsTwentyThousandPointsQuickly() {
+        ParetoPlot plot;
+        plot.resize(1000, 650);
+        plot.setSpace(space);
+        QElapsedTimer t;
+        t.start();
+        plot.setPoints(cloud(20000));
+        const qint64 setMs = t.elapsed();
+        plot.setLimit(250);
+        plot.rescaleToData();
+        plot.replot();  // first paint builds caches
+        double worst = 0.0;
+        for (int i = 0; i < 5; ++i) {
+            plot.xAxis->moveRange(1.0);
+            t.restart();
+            plot.replot(QCustomPlot::rpImmediateRefresh);
+            worst = std::max(worst, t.nsecsElapsed() / 1e6);
+        }
+        qInfo("20,000 points: setPoints %lld ms, worst replot %.1f ms (goal < 30 ms)", setMs, worst);
+        QCOMPARE(plot.pointCount(), 20000);
+        QVERIFY(plot.frontCount() > 0);
+        QVERIFY2(worst < 100.0, "replot with 20,000 points is far over the 30 ms goal");
+    }
+};
+
+QTEST_MAIN(TestParetoPlot)
+#include "test_pareto_plot.moc"

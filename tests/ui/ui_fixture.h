@@ -1,0 +1,80 @@
+#pragma once
+// A small real workspace for widget tests: a 60-sentence corpus, a random SuperTransformer at width
+// divisor 16, a latency predictor trained briefly on the repository's local 1-thread dataset and
+// stored where Workspace::init looks for it (DATA/latency/local/space0_1t.pt).
+#include <QTemporaryDir>
+
+#include <filesystem>
+#include <fstream>
+#include <torch/torch.h>
+
+#include "core/data/dictionary.h"
+#include "core/data/parallel_corpus.h"
+#include "core/latency/latency_dataset.h"
+#include "core/latency/latency_predictor.h"
+#include "core/model/checkpoint.h"
+#include "core/model/super_transformer.h"
+#include "core/search/workspace.h"
+#include "support/fixtures.h"
+
+namespace hat::test {
+
+struct UiWorkspace {
+    std::string workspaceDir;
+    DesignSpace space;
+    double smallMs = 0.0, largeMs = 0.0;  // predicted latency of the smallest / largest config
+
+    void build(const QTemporaryDir& tmp) {
+        namespace fs = std::filesystem;
+        space = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
+        const std::string root = tmp.path().toStdString();
+        const std::string corpus = root + "/corpus";
+        fs::create_directories(corpus);
+        const auto en = readLines(sourcePath("data/corpus/en-de/valid.en.gz"));
+        const auto de = readLines(sourcePath("data/corpus/en-de/valid.de.gz"));
+        std::vector<std::vector<std::string>> words;
+        {
+            std::ofstream se(corpus + "/valid.en"), sd(corpus + "/valid.de");
+            for (size_t i = 0; i < 60; ++i) {
+                se << en[i] << "\n";
+                sd << de[i] << "\n";
+                words.push_back(splitWhitespace(en[i]));
+                words.push_back(splitWhitespace(de[i]));
+            }
+        }
+        const Dictionary dict = Dictionary::build(words);
+        dict.saveFairseq(corpus + "/dict.txt");
+        ModelOptions mo;
+        mo.space = space;
+        mo.vocabSize = dict.size();
+        mo.widthDivisor = 16;
+        torch::manual_seed(3);
+        const std::string ckpt = root + "/supernet.pt";
+        saveSuperTransformer(SuperTransformer(mo), ckpt);
+
+        const std::string dataDir = root + "/data";
+        fs::create_directories(dataDir + "/latency/local");
+        PredictorTrainOptions po;
+        po.steps = 200;
+        po.folds = 2;
+        const LatencyPredictor pred =
+            LatencyPredictor::train(LatencyDataset::load(sourcePath("data/latency/local/space0_1t.csv")), po);
+        pred.save(dataDir + "/latency/local/space0_1t.pt");
+        smallMs = pred.estimate(SubConfig::smallest(space)).ms;
+        largeMs = pred.estimate(SubConfig::largest(space)).ms;
+
+        WorkspaceInit init;
+        init.dir = root + "/ws";
+        init.spacePath = sourcePath("data/spaces/space0.yml");
+        init.checkpoint = ckpt;
+        init.fitness.corpusDir = corpus;
+        init.fitness.dictionary = corpus + "/dict.txt";
+        init.fitness.sentences = 40;
+        init.deviceIds = {"local/1t"};
+        init.dataDir = dataDir;
+        Workspace::init(init);
+        workspaceDir = init.dir;
+    }
+};
+
+}  // namespace hat::test

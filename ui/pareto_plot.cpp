@@ -1,0 +1,265 @@
+#include "ui/pareto_plot.h"
+
+#include <QToolTip>
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/search/workspace.h"
+#include "core/space/arch_metrics.h"
+#include "core/space/gene.h"
+
+namespace hat::ui {
+
+namespace {
+// Early generations light, later ones dark (one hue, so the colour reads as time).
+QColor generationColor(int generation, int last) {
+    const double t = last > 0 ? static_cast<double>(generation) / last : 1.0;
+    return QColor::fromHsvF(0.58 - 0.55 * t, 0.35 + 0.55 * t, 0.95 - 0.35 * t);
+}
+}  // namespace
+
+ParetoPlot::ParetoPlot(QWidget* parent) : QCustomPlot(parent) {
+    setObjectName("paretoPlot");
+    setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    setMouseTracking(true);
+    xAxis->setLabel(tr("Latency (ms)"));
+    yAxis->setLabel(tr("Validation loss"));
+    legend->setVisible(true);
+    legend->setFont(QFont(font().family(), 8));
+    // Bottom left: fast and accurate at once is where no architecture lives.
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignLeft);
+
+    // Thousands of points: one graph, no line, a cheap scatter.
+    pointGraph_ = addGraph();
+    pointGraph_->setName(tr("Evaluated"));
+    pointGraph_->setLineStyle(QCPGraph::lsNone);
+    pointGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(150, 150, 150, 150), 4));
+    pointGraph_->setAdaptiveSampling(true);
+    pointGraph_->setAntialiasedScatters(false);  // the cloud is grey context: speed over smoothness
+
+    frontGraph_ = addGraph();
+    frontGraph_->setName(tr("Pareto front"));
+    frontGraph_->setLineStyle(QCPGraph::lsStepLeft);
+    frontGraph_->setPen(QPen(QColor(30, 140, 60), 2));
+    frontGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(30, 140, 60), 5));
+
+    // The selection ring sits on its own layer so later generation layers never cover it.
+    addLayer("selection", layer("main"), QCustomPlot::limAbove);
+    selectedGraph_ = addGraph();
+    selectedGraph_->setLayer("selection");
+    selectedGraph_->setName(tr("Selected"));
+    selectedGraph_->setLineStyle(QCPGraph::lsNone);
+    selectedGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 13));
+
+    limitLine_ = new QCPItemStraightLine(this);
+    limitLine_->setPen(QPen(QColor(200, 30, 30), 2, Qt::DashLine));
+    limitLine_->setSelectable(false);
+    limitLabel_ = new QCPItemText(this);
+    // Text to the left of the line: the line usually sits near the right end of the data.
+    limitLabel_->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    limitLabel_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+    limitLabel_->setColor(QColor(200, 30, 30));
+    limitLabel_->setPadding(QMargins(4, 2, 4, 2));
+    setLimit(0.0);
+    xAxis->setRange(0, 100);
+    yAxis->setRange(0, 10);
+}
+
+void ParetoPlot::setSpace(const DesignSpace& space) {
+    space_ = space;
+    hasSpace_ = true;
+}
+
+void ParetoPlot::setPoints(const std::vector<EvaluatedPoint>& points) {
+    points_ = points;
+    index_.clear();
+    for (size_t i = 0; i < points_.size(); ++i) index_[points_[i].gene] = i;
+    rebuildPointGraph();
+    rebuildFront();
+    replot(rpQueuedReplot);
+}
+
+void ParetoPlot::addGeneration(const GenerationReport& report) {
+    for (const Candidate& c : report.population) {
+        if (index_.count(c.gene) || !std::isfinite(c.fitness)) continue;
+        index_[c.gene] = points_.size();
+        points_.push_back({c.gene, c.fitness, std::nullopt, c.latency.ms, c.latency.upperMs});
+    }
+    QCPGraph* g = addGraph();
+    g->setLineStyle(QCPGraph::lsNone);
+    QVector<double> x, y;
+    for (const Candidate& c : report.population) {
+        x.push_back(c.latency.ms);
+        y.push_back(c.fitness);
+    }
+    g->setData(x, y);
+    generationGraphs_.push_back(g);
+    // Recolour all layers so the newest is darkest; only the newest has a legend entry.
+    const int last = static_cast<int>(generationGraphs_.size()) - 1;
+    for (int i = 0; i <= last; ++i) {
+        QCPGraph* gi = generationGraphs_[static_cast<size_t>(i)];
+        const QColor col = generationColor(i, last);
+        gi->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, col, i == last ? 7 : 6));
+        gi->removeFromLegend();
+    }
+    g->setName(tr("Population, generation %1").arg(report.generation));
+    g->addToLegend();
+    rebuildPointGraph();
+    rebuildFront();
+    replot(rpQueuedReplot);
+}
+
+void ParetoPlot::clearGenerations() {
+    for (QCPGraph* g : generationGraphs_) removeGraph(g);
+    generationGraphs_.clear();
+    replot(rpQueuedReplot);
+}
+
+void ParetoPlot::rebuildPointGraph() {
+    QVector<double> x, y;
+    x.reserve(static_cast<int>(points_.size()));
+    y.reserve(static_cast<int>(points_.size()));
+    for (const auto& p : points_) {
+        x.push_back(p.latencyMs);
+        y.push_back(p.validLoss);
+    }
+    pointGraph_->setData(x, y);
+    pointGraph_->setName(tr("Evaluated (%1)").arg(points_.size()));
+}
+
+void ParetoPlot::rebuildFront() {
+    front_ = paretoFront(points_);
+    QVector<double> x, y;
+    for (const auto& p : front_) {
+        x.push_back(p.latencyMs);
+        y.push_back(p.validLoss);
+    }
+    frontGraph_->setData(x, y, true);
+}
+
+void ParetoPlot::rescaleToData() {
+    if (points_.empty()) return;
+    double x0 = points_[0].latencyMs, x1 = x0, y0 = points_[0].validLoss, y1 = y0;
+    for (const auto& p : points_) {
+        x0 = std::min(x0, p.latencyMs);
+        x1 = std::max(x1, p.latencyMs);
+        y0 = std::min(y0, p.validLoss);
+        y1 = std::max(y1, p.validLoss);
+    }
+    if (limit_ > 0) {
+        x0 = std::min(x0, limit_);
+        x1 = std::max(x1, limit_);
+    }
+    const double dx = std::max(1e-3, x1 - x0) * 0.06, dy = std::max(1e-3, y1 - y0) * 0.08;
+    xAxis->setRange(std::max(0.0, x0 - dx), x1 + dx);
+    yAxis->setRange(y0 - dy, y1 + dy);
+    replot(rpQueuedReplot);
+}
+
+void ParetoPlot::setLimit(double ms) {
+    limit_ = ms;
+    limitLine_->point1->setCoords(ms, 0);
+    limitLine_->point2->setCoords(ms, 1);
+    limitLabel_->position->setCoords(ms, 0.0);
+    limitLabel_->setText(tr("limit %1 ms").arg(ms, 0, 'f', 1));
+    replot(rpQueuedReplot);
+}
+
+void ParetoPlot::setSelected(const std::optional<Gene>& gene) {
+    selected_ = gene;
+    QVector<double> x, y;
+    if (gene) {
+        const auto it = index_.find(*gene);
+        if (it != index_.end()) {
+            x.push_back(points_[it->second].latencyMs);
+            y.push_back(points_[it->second].validLoss);
+        }
+    }
+    selectedGraph_->setData(x, y);
+    replot(rpQueuedReplot);
+}
+
+int ParetoPlot::pointNear(const QPointF& pixel, double radius) const {
+    int best = -1;
+    double bestD = radius * radius;
+    for (size_t i = 0; i < points_.size(); ++i) {
+        const double dx = xAxis->coordToPixel(points_[i].latencyMs) - pixel.x();
+        const double dy = yAxis->coordToPixel(points_[i].validLoss) - pixel.y();
+        const double d = dx * dx + dy * dy;
+        if (d <= bestD) {
+            bestD = d;
+            best = static_cast<int>(i);
+        }
+    }
+    return best;
+}
+
+QString ParetoPlot::describe(const EvaluatedPoint& p) const {
+    QString s = tr("loss %1 · %2 ms (upper %3 ms)")
+                    .arg(p.validLoss, 0, 'f', 4)
+                    .arg(p.latencyMs, 0, 'f', 1)
+                    .arg(p.latencyUpperMs, 0, 'f', 1);
+    if (p.bleu) s += tr(" · BLEU %1").arg(*p.bleu, 0, 'f', 2);
+    if (hasSpace_ && geneIsValid(p.gene, space_)) {
+        const SubConfig c = geneToConfig(p.gene, space_);
+        s += tr("\n%1 M params\n%2")
+                 .arg(static_cast<double>(hatParameterCount(c, space_.qkvDim)) / 1e6, 0, 'f', 1)
+                 .arg(QString::fromStdString(c.summary()));
+    }
+    return s;
+}
+
+bool ParetoPlot::nearLimitLine(const QPointF& pixel) const {
+    return std::abs(xAxis->coordToPixel(limit_) - pixel.x()) <= 6.0 && axisRect()->rect().contains(pixel.toPoint());
+}
+
+void ParetoPlot::mousePressEvent(QMouseEvent* event) {
+    pressPos_ = event->position();
+    if (event->button() == Qt::LeftButton && nearLimitLine(event->position())) {
+        dragging_ = true;
+        // While the line moves, the axes must not pan.
+        setInteraction(QCP::iRangeDrag, false);
+        event->accept();
+        return;
+    }
+    QCustomPlot::mousePressEvent(event);
+}
+
+void ParetoPlot::mouseMoveEvent(QMouseEvent* event) {
+    if (dragging_) {
+        const double ms = std::max(0.0, xAxis->pixelToCoord(event->position().x()));
+        setLimit(ms);
+        Q_EMIT limitChanged(ms);
+        event->accept();
+        return;
+    }
+    QCustomPlot::mouseMoveEvent(event);
+    if (event->buttons() == Qt::NoButton) {
+        setCursor(nearLimitLine(event->position()) ? Qt::SizeHorCursor : Qt::ArrowCursor);
+        const int i = pointNear(event->position());
+        if (i >= 0) {
+            QToolTip::showText(event->globalPosition().toPoint(), describe(points_[static_cast<size_t>(i)]), this);
+        } else {
+            QToolTip::hideText();
+        }
+    }
+}
+
+void ParetoPlot::mouseReleaseEvent(QMouseEvent* event) {
+    if (dragging_) {
+        dragging_ = false;
+        setInteraction(QCP::iRangeDrag, true);
+        Q_EMIT limitDragFinished(limit_);
+        event->accept();
+        return;
+    }
+    QCustomPlot::mouseReleaseEvent(event);
+    // A click (not a pan) on a point selects it.
+    if (event->button() == Qt::LeftButton && (event->position() - pressPos_).manhattanLength() < 4) {
+        const int i = pointNear(event->position());
+        if (i >= 0) Q_EMIT pointClicked(points_[static_cast<size_t>(i)].gene);
+    }
+}
+
+}  // namespace hat::ui

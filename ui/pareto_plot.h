@@ -1,0 +1,75 @@
+#pragma once
+// Latency (x) against validation loss (y): every evaluated architecture, the current population
+// coloured by generation, the Pareto front as a step line and the latency limit as a vertical line
+// the user drags. Zoom and pan with the mouse; hover shows the architecture, a click selects it.
+#include "ui/qcustomplot_include.h"
+
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "core/search/evolution.h"
+#include "core/store/workspace_db.h"
+
+namespace hat::ui {
+
+class ParetoPlot : public QCustomPlot {
+    Q_OBJECT
+public:
+    explicit ParetoPlot(QWidget* parent = nullptr);
+
+    void setSpace(const DesignSpace& space);
+    // Replaces every evaluated point (and recomputes the front).
+    void setPoints(const std::vector<EvaluatedPoint>& points);
+    // Adds the members of one scored generation (to the point cloud and the generation layers).
+    void addGeneration(const GenerationReport& report);
+    void clearGenerations();
+    void setLimit(double ms);
+    double limit() const { return limit_; }
+    void setSelected(const std::optional<Gene>& gene);
+    const std::optional<Gene>& selected() const { return selected_; }
+    void rescaleToData();
+
+    int pointCount() const { return static_cast<int>(points_.size()); }
+    int frontCount() const { return static_cast<int>(front_.size()); }
+    int generationLayers() const { return static_cast<int>(generationGraphs_.size()); }
+    const std::vector<EvaluatedPoint>& points() const { return points_; }
+    QCPItemStraightLine* limitLine() const { return limitLine_; }
+    // Index into points() of the point nearest to `pixel` within `radius` pixels, or -1.
+    int pointNear(const QPointF& pixel, double radius = 8.0) const;
+    QString describe(const EvaluatedPoint& p) const;
+
+Q_SIGNALS:
+    void limitChanged(double ms);  // while the user drags the limit line
+    void limitDragFinished(double ms);
+    void pointClicked(const hat::Gene& gene);
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+
+private:
+    void rebuildPointGraph();
+    void rebuildFront();
+    bool nearLimitLine(const QPointF& pixel) const;
+
+    DesignSpace space_;
+    bool hasSpace_ = false;
+    std::vector<EvaluatedPoint> points_;
+    std::map<Gene, size_t> index_;
+    std::vector<EvaluatedPoint> front_;
+    std::optional<Gene> selected_;
+    double limit_ = 0.0;
+    bool dragging_ = false;
+    QPointF pressPos_;
+
+    QCPGraph* pointGraph_ = nullptr;
+    QCPGraph* frontGraph_ = nullptr;
+    QCPGraph* selectedGraph_ = nullptr;
+    std::vector<QCPGraph*> generationGraphs_;
+    QCPItemStraightLine* limitLine_ = nullptr;
+    QCPItemText* limitLabel_ = nullptr;
+};
+
+}  // namespace hat::ui

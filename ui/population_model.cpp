@@ -1,0 +1,104 @@
+#include "ui/population_model.h"
+
+#include "core/space/arch_metrics.h"
+#include "core/space/gene.h"
+#include "core/space/sub_config.h"
+
+namespace hat::ui {
+
+PopulationModel::PopulationModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void PopulationModel::setSpace(const DesignSpace& space) {
+    beginResetModel();
+    space_ = space;
+    hasSpace_ = true;
+    rows_.clear();
+    derived_.clear();
+    generation_ = -1;
+    endResetModel();
+}
+
+void PopulationModel::setPopulation(const std::vector<Candidate>& population, int generation) {
+    beginResetModel();
+    rows_ = population;
+    generation_ = generation;
+    derived_.clear();
+    derived_.reserve(rows_.size());
+    for (const auto& c : rows_) {
+        Row r;
+        if (hasSpace_ && geneIsValid(c.gene, space_)) {
+            const SubConfig cfg = geneToConfig(c.gene, space_);
+            r.paramsM = static_cast<double>(hatParameterCount(cfg, space_.qkvDim)) / 1e6;
+            r.summary = QString::fromStdString(cfg.summary());
+        }
+        derived_.push_back(r);
+    }
+    endResetModel();
+}
+
+void PopulationModel::clear() {
+    beginResetModel();
+    rows_.clear();
+    derived_.clear();
+    generation_ = -1;
+    endResetModel();
+}
+
+int PopulationModel::rowOf(const Gene& gene) const {
+    for (size_t i = 0; i < rows_.size(); ++i) {
+        if (rows_[i].gene == gene) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+int PopulationModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : static_cast<int>(rows_.size());
+}
+
+int PopulationModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QVariant PopulationModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount() || index.column() >= ColumnCount) return {};
+    const Candidate& c = rows_[static_cast<size_t>(index.row())];
+    const Row& r = derived_[static_cast<size_t>(index.row())];
+    if (role == SortRole) {
+        switch (index.column()) {
+        case Rank: return index.row() + 1;
+        case ValidLoss: return c.fitness;
+        case Latency: return c.latency.ms;
+        case UpperLatency: return c.latency.upperMs;
+        case Params: return r.paramsM;
+        case Summary: return r.summary;
+        }
+    }
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Rank: return index.row() + 1;
+        case ValidLoss: return QString::number(c.fitness, 'f', 4);
+        case Latency: return QString::number(c.latency.ms, 'f', 1);
+        case UpperLatency: return QString::number(c.latency.upperMs, 'f', 1);
+        case Params: return QString::number(r.paramsM, 'f', 1);
+        case Summary: return r.summary;
+        }
+    }
+    if (role == Qt::TextAlignmentRole && index.column() != Summary) {
+        return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
+    }
+    if (role == Qt::ToolTipRole && index.column() == Summary) return r.summary;
+    return {};
+}
+
+QVariant PopulationModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case Rank: return tr("Rank");
+    case ValidLoss: return tr("Valid loss");
+    case Latency: return tr("Latency (ms)");
+    case UpperLatency: return tr("Upper (ms)");
+    case Params: return tr("Params (M)");
+    case Summary: return tr("Architecture");
+    }
+    return {};
+}
+
+}  // namespace hat::ui

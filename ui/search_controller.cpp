@@ -1,0 +1,177 @@
+#include "ui/search_controller.h"
+
+#include <QThread>
+
+#include <exception>
+
+namespace hat::ui {
+
+// Lives on the worker thread; everything it touches (the Workspace) is only touched there.
+class SearchWorker : public QObject {
+public:
+    std::unique_ptr<Workspace> ws;
+};
+
+namespace {
+
+// Forwards each scored generation to the UI thread as it is stored.
+struct ForwardingObserver : EvolutionObserver {
+    std::function<void(const GenerationReport&)> forward;
+    void onGeneration(const GenerationReport& r) override { forward(r); }
+};
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+}  // namespace
+
+void registerMetaTypes() {
+    qRegisterMetaType<hat::ui::JobId>("hat::ui::JobId");
+    qRegisterMetaType<hat::ui::WorkspaceInfo>();
+    qRegisterMetaType<hat::ui::InstantAnswer>();
+    qRegisterMetaType<hat::ui::PointSet>();
+    qRegisterMetaType<hat::GenerationReport>();
+    qRegisterMetaType<hat::SearchOutcome>();
+}
+
+SearchController::SearchController(QObject* parent) : QObject(parent) {
+    registerMetaTypes();
+    thread_ = new QThread(this);
+    thread_->setObjectName("hat-worker");
+    worker_ = new SearchWorker;
+    worker_->moveToThread(thread_);
+    connect(thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    thread_->start();
+}
+
+SearchController::~SearchController() {
+    if (cancel_) cancel_->cancel();
+    // Drop the Workspace on the thread that created it, then stop the thread.
+    SearchWorker* w = worker_;
+    QMetaObject::invokeMethod(w, [w] { w->ws.reset(); }, Qt::QueuedConnection);
+    thread_->quit();
+    thread_->wait();
+}
+
+template <typename F>
+void SearchController::post(F&& job) {
+    QMetaObject::invokeMethod(worker_, std::forward<F>(job), Qt::QueuedConnection);
+}
+
+template <typename F>
+void SearchController::deliver(F&& f) {
+    QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
+}
+
+JobId SearchController::openWorkspace(const QString& dir) {
+    const JobId id = nextId();
+    latestOpen_ = id;
+    latestSearch_ = id;  // results of searches in the previous workspace are stale now
+    if (cancel_) cancel_->cancel();
+    SearchWorker* w = worker_;
+    post([this, w, id, dir] {
+        try {
+            auto ws = std::make_unique<Workspace>(Workspace::open(dir.toStdString()));
+            WorkspaceInfo info;
+            info.dir = dir;
+            info.space = ws->space();
+            info.devices = ws->devices();
+            info.checkpoint = q(ws->checkpointPath());
+            const auto split = ws->db().meta("fitness_split").value_or("?");
+            const auto n = ws->db().meta("fitness_sentences").value_or("?");
+            info.fitnessSet = q(split) + tr(", first %1 sentences").arg(q(n));
+            w->ws = std::move(ws);
+            deliver([this, id, info] {
+                if (id == latestOpen_) Q_EMIT workspaceOpened(info);
+            });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, dir, msg] { Q_EMIT workspaceFailed(dir, msg); });
+        }
+    });
+    return id;
+}
+
+JobId SearchController::requestPoints(const QString& device) {
+    const JobId id = nextId();
+    latestPoints_ = id;
+    SearchWorker* w = worker_;
+    post([this, w, id, device] {
+        if (id != latestPoints_ || !w->ws) return;
+        try {
+            PointSet set{device, w->ws->evaluatedPoints(device.toStdString())};
+            deliver([this, id, set = std::move(set)] {
+                if (id == latestPoints_) Q_EMIT pointsReady(id, set);
+            });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, msg] { Q_EMIT failed(msg); });
+        }
+    });
+    return id;
+}
+
+JobId SearchController::requestInstantAnswer(const QString& device, double limitMs, bool useUpper) {
+    const JobId id = nextId();
+    latestInstant_ = id;
+    SearchWorker* w = worker_;
+    post([this, w, id, device, limitMs, useUpper] {
+        // A slider drag queues many of these; only the newest is worth a query.
+        if (id != latestInstant_ || !w->ws) return;
+        try {
+            InstantAnswer a{device, limitMs, w->ws->instantAnswer(device.toStdString(), limitMs, useUpper)};
+            deliver([this, id, a] {
+                if (id == latestInstant_) Q_EMIT instantAnswer(id, a);
+            });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, msg] { Q_EMIT failed(msg); });
+        }
+    });
+    return id;
+}
+
+JobId SearchController::startSearch(const QString& device, const EvolutionSettings& settings, bool warm) {
+    const JobId id = nextId();
+    latestSearch_ = id;
+    if (cancel_) cancel_->cancel();
+    auto token = std::make_shared<CancelToken>();
+    cancel_ = token;
+    ++pendingSearches_;
+    SearchWorker* w = worker_;
+    post([this, w, id, device, settings, warm, token] {
+        auto finish = [this] { --pendingSearches_; };
+        if (id != latestSearch_ || token->cancelled() || !w->ws) {
+            deliver(finish);
+            return;
+        }
+        deliver([this, id] {
+            if (id == latestSearch_) Q_EMIT searchStarted(id);
+        });
+        ForwardingObserver obs;
+        obs.forward = [this, id](const GenerationReport& r) {
+            deliver([this, id, r] {
+                if (id == latestSearch_) Q_EMIT generationFinished(id, r);
+            });
+        };
+        try {
+            const SearchOutcome out = w->ws->search(device.toStdString(), settings, warm, &obs, token.get());
+            deliver([this, id, out, finish] {
+                finish();
+                if (id == latestSearch_) Q_EMIT searchFinished(id, out);
+            });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, id, msg, finish] {
+                finish();
+                if (id == latestSearch_) Q_EMIT failed(msg);
+            });
+        }
+    });
+    return id;
+}
+
+void SearchController::cancelSearch() {
+    if (cancel_) cancel_->cancel();
+}
+
+}  // namespace hat::ui

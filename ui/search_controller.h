@@ -1,0 +1,100 @@
+#pragma once
+// The UI's only door to core's heavy work. Owns one worker thread; the worker owns its own
+// Workspace (a Workspace is not thread-safe, and loading the SuperTransformer or evaluating must
+// never happen on the UI thread). Every request gets an increasing job id; a result whose id is not
+// the latest request of its kind is dropped, so a dragged slider never shows an old answer.
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/search/workspace.h"
+
+class QThread;
+
+namespace hat::ui {
+
+using JobId = quint64;
+
+// What the window needs to know about an opened workspace (plain values, copied across threads).
+struct WorkspaceInfo {
+    QString dir;
+    DesignSpace space;
+    std::vector<DeviceRecord> devices;
+    QString checkpoint;  // SuperTransformer file
+    QString fitnessSet;  // e.g. "valid, first 300 sentences"
+};
+
+struct InstantAnswer {
+    QString device;
+    double limitMs = 0.0;
+    std::optional<EvaluatedPoint> point;  // none: nothing evaluated under the limit yet
+};
+
+struct PointSet {
+    QString device;
+    std::vector<EvaluatedPoint> points;
+};
+
+class SearchWorker;
+
+class SearchController : public QObject {
+    Q_OBJECT
+public:
+    explicit SearchController(QObject* parent = nullptr);
+    ~SearchController() override;
+
+    // All requests return at once; the answer arrives as a signal on the calling (UI) thread.
+    JobId openWorkspace(const QString& dir);
+    JobId requestPoints(const QString& device);
+    JobId requestInstantAnswer(const QString& device, double limitMs, bool useUpper = false);
+    // Cancels the running search (if any) and queues this one.
+    JobId startSearch(const QString& device, const EvolutionSettings& settings, bool warm);
+    void cancelSearch();
+
+    // True while a search is queued or running (cancelled ones included until they stop).
+    bool searching() const { return pendingSearches_ > 0; }
+    JobId latestSearch() const { return latestSearch_.load(); }
+
+Q_SIGNALS:
+    void workspaceOpened(const hat::ui::WorkspaceInfo& info);
+    void workspaceFailed(const QString& dir, const QString& message);
+    void pointsReady(hat::ui::JobId job, const hat::ui::PointSet& points);
+    void instantAnswer(hat::ui::JobId job, const hat::ui::InstantAnswer& answer);
+    void searchStarted(hat::ui::JobId job);
+    void generationFinished(hat::ui::JobId job, const hat::GenerationReport& report);
+    void searchFinished(hat::ui::JobId job, const hat::SearchOutcome& outcome);
+    void failed(const QString& message);
+
+private:
+    friend class SearchWorker;
+    JobId nextId() { return ++lastId_; }
+    // Runs `job` on the worker thread.
+    template <typename F>
+    void post(F&& job);
+    // Runs `f` on this (UI) thread when it is still alive.
+    template <typename F>
+    void deliver(F&& f);
+
+    QThread* thread_ = nullptr;
+    SearchWorker* worker_ = nullptr;
+    std::atomic<JobId> lastId_{0};
+    // Latest job of each kind; read by the worker to skip superseded queued jobs.
+    std::atomic<JobId> latestOpen_{0}, latestPoints_{0}, latestInstant_{0}, latestSearch_{0};
+    std::shared_ptr<CancelToken> cancel_;
+    int pendingSearches_ = 0;
+};
+
+void registerMetaTypes();
+
+}  // namespace hat::ui
+
+Q_DECLARE_METATYPE(hat::ui::WorkspaceInfo)
+Q_DECLARE_METATYPE(hat::ui::InstantAnswer)
+Q_DECLARE_METATYPE(hat::ui::PointSet)
+Q_DECLARE_METATYPE(hat::GenerationReport)
+Q_DECLARE_METATYPE(hat::SearchOutcome)
