@@ -6,6 +6,7 @@
 //                           [--linear] [--lr X] [--no-recipe] [--threads T] [--save DIR]
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -22,7 +23,8 @@ int main(int argc, char** argv) {
     PredictorTrainOptions ours;
     bool recipe = true;
     int threads = 1;
-    std::string sets, saveDir;
+    std::string sets, saveDir, csv;
+    double latNorm = 0.0;  // recipe's lat_norm for --csv (HAT's sets: from the name)
     uint64_t splitSeed = 2020;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -41,6 +43,8 @@ int main(int argc, char** argv) {
         else if (a == "--mse") ours.robust = false, ours.selectLoss = false;
         else if (a == "--l1") ours.robust = true, ours.selectLoss = false;
         else if (a == "--ema") ours.emaDecay = std::stod(next());
+        else if (a == "--no-distill") ours.distill = false;
+        else if (a == "--no-drift") ours.removeDrift = false;
         else if (a == "--lr") ours.lr = std::stod(next());
         else if (a == "--batch") ours.batch = std::stoi(next());
         else if (a == "--seed") ours.seed = std::stoull(next());
@@ -49,6 +53,8 @@ int main(int argc, char** argv) {
         else if (a == "--hidden") ours.hiddenLayers = std::stoi(next()) - 1;
         else if (a == "--threads") threads = std::stoi(next());
         else if (a == "--save") saveDir = next();
+        else if (a == "--csv") csv = next();
+        else if (a == "--lat-norm") latNorm = std::stod(next());
         else {
             std::fprintf(stderr, "unknown option %s\n", a.c_str());
             return 2;
@@ -59,34 +65,45 @@ int main(int argc, char** argv) {
                            "wmt14ende_cpu_xeon",        "wmt14ende_gpu_titanxp",
                            "wmt14enfr_cpu_raspberrypi", "wmt14enfr_cpu_xeon",
                            "wmt14enfr_gpu_titanxp",     "wmt19ende_gpu_titanxp"};
-    std::printf("split: 80/20, seed %llu; ours: %s, %d hidden layers, %d steps, %d folds, lr %g, %s target, %s loss, EMA %g\n\n",
+    std::printf("split: 80/20, seed %llu; ours: %s, %d hidden layers, %d steps, %d folds, lr %g, %s target, %s loss, EMA %g%s\n\n",
                 static_cast<unsigned long long>(splitSeed), featureLayoutName(ours.layout),
                 ours.hiddenLayers + 1, ours.steps, ours.folds, ours.lr, ours.logTarget ? "log" : "linear",
-                ours.selectLoss ? "selected" : ours.robust ? "L1 + mean scaling" : "MSE", ours.emaDecay);
+                ours.selectLoss ? "selected" : ours.robust ? "L1 + mean scaling" : "MSE", ours.emaDecay, ours.distill ? ", distilled" : "");
     std::printf("| set | RMSE ours (ms) | RMSE recipe (ms) | MAPE ours / recipe | ±5%% ours / recipe | ±10%% ours / recipe | 90%% interval coverage | train s |\n");
     std::printf("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     double w10Ours = 0, w10Recipe = 0, covMin = 100, covMax = 0;
     int count = 0, wins = 0;
+    std::vector<std::string> files;
     for (const char* name : names) {
         if (!sets.empty() && sets.find(name) == std::string::npos) continue;
-        const auto data = LatencyDataset::load(std::string(HAT_SOURCE_DIR) + "/data/latency/hat/" + name + "_all.csv");
-        const auto split = splitRows(data.size(), 0.2, splitSeed);
+        files.push_back(std::string(HAT_SOURCE_DIR) + "/data/latency/hat/" + name + "_all.csv");
+    }
+    if (!csv.empty()) files = {csv};
+    for (const auto& file : files) {
+        const auto data = LatencyDataset::load(file);
+        std::string name = file.substr(file.rfind('/') + 1);
+        name = name.substr(0, name.rfind('.'));
+        auto split = splitRows(data.size(), 0.2, splitSeed);
+        // Training rows stay in measurement order (the predictor estimates drift from it).
+        std::sort(split.train.begin(), split.train.end());
         const auto train = data.subset(split.train);
         const auto test = data.subset(split.test);
         const auto t0 = std::chrono::steady_clock::now();
         const auto mine = LatencyPredictor::train(train, ours);
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const auto r = mine.evaluate(test);
+        std::fprintf(stderr, "%s: %s\n", name.c_str(), mine.description().c_str());
         PredictionReport h{};
         if (recipe) {
             PredictorTrainOptions ro;
             ro.hatRecipe = true;
             ro.seed = ours.seed;
+            ro.hatLatNorm = latNorm;
             h = LatencyPredictor::train(train, ro).evaluate(test);
         }
         if (!saveDir.empty()) mine.save(saveDir + "/" + name + ".pt");
         std::printf("| %s | %.2f | %.2f | %.2f%% / %.2f%% | %.1f%% / %.1f%% | %.1f%% / %.1f%% | %.1f%% | %.0f |\n",
-                    name, r.rmseMs, h.rmseMs, r.mapePct, h.mapePct, r.within5Pct, h.within5Pct,
+                    name.c_str(), r.rmseMs, h.rmseMs, r.mapePct, h.mapePct, r.within5Pct, h.within5Pct,
                     r.within10Pct, h.within10Pct, r.coveragePct, secs);
         std::fflush(stdout);
         w10Ours += r.within10Pct;

@@ -65,6 +65,9 @@ std::vector<Device> builtinDevices() {
         d.task = s.task;
         d.spacePath = "spaces/latency_space.yml";
         d.datasetPath = std::string("latency/hat/") + s.file + "_all.csv";
+        // Our predictor trained on the whole CSV (hat predictor train); present for the devices
+        // the demo searches (space0 tasks), trained on demand for the others.
+        d.predictorPath = std::string("latency/hat/") + s.file + ".pt";
         d.provenance = std::string("HAT (Wang et al. 2020), latency_dataset/") + s.file +
                        "_all.csv, MIT licence (data/latency/hat/LICENSE-HAT): 2000 sampled "
                        "SubTransformers, " + std::to_string(s.runs) +

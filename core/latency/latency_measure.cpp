@@ -183,7 +183,7 @@ void appendSample(const std::string& path, const LatencySample& sample) {
         const auto d = LatencyDataset::load(path);
         for (size_t i = 0; i < d.samples.size(); ++i) {
             if (!d.samples[i].protocol.sameAs(sample.protocol)) {
-                fail(path, "row " + std::to_string(i + 2) + " was measured with another protocol (" +
+                fail(path, "line " + std::to_string(i + 2) + " was measured with another protocol (" +
                                d.samples[i].protocol.summary() + "); this sample: " +
                                sample.protocol.summary());
             }
@@ -210,7 +210,7 @@ int measureDataset(const DesignSpace& space, const MeasureOptions& options, int 
         const auto d = LatencyDataset::load(outPath);
         for (size_t i = 0; i < d.samples.size(); ++i) {
             const auto& s = d.samples[i];
-            const std::string row = "row " + std::to_string(i + 2);
+            const std::string row = "line " + std::to_string(i + 2);
             if (!s.protocol.sameAs(protocol)) {
                 fail(outPath, row + " was measured with another protocol (" + s.protocol.summary() +
                                   "); measure into a new file");
@@ -227,10 +227,7 @@ int measureDataset(const DesignSpace& space, const MeasureOptions& options, int 
     p.total = samples;
     p.resumed = have;
     p.done = have;
-    if (have >= samples) {
-        if (progress) progress(p);
-        return have;
-    }
+    if (have >= samples) return have;
     LatencyMeter meter(space, options);
     const auto start = Clock::now();
     for (int i = have; i < samples; ++i) {

@@ -544,33 +544,34 @@ LatencyPredictor LatencyPredictor::train(const LatencyDataset& rows,
             bool robust = false;
             std::vector<double> oof;
             std::vector<int> bestSteps;
+            std::vector<TensorDict> weights;  // the fold models
             double scale = 1.0;
             double rmse = 0.0;
         };
         std::vector<bool> candidates;
         if (o.selectLoss) candidates = {false, true};
         else candidates = {o.robust};
-        const int perCandidate = folds;
-        const int totalModels = perCandidate * static_cast<int>(candidates.size()) + 1;
-        std::vector<CrossFit> fits;
-        for (size_t c = 0; c < candidates.size(); ++c) {
+        const int totalModels =
+            folds * (static_cast<int>(candidates.size()) + (o.removeDrift ? 1 : 0)) + 1;
+        auto crossFit = [&](bool robust, const std::vector<double>& yFit, int modelBase) {
             CrossFit cf;
-            cf.robust = candidates[c];
+            cf.robust = robust;
             cf.oof.assign(n, kNaN);
             for (int k = 0; k < folds; ++k) {
                 std::vector<size_t> tr, va;
                 for (size_t i = 0; i < n; ++i) (static_cast<int>(i % folds) == k ? va : tr).push_back(perm[i]);
-                const auto fit = fitOne(rowsTensor(x, tr), valuesTensor(y, tr), rowsTensor(x, va),
-                                        valuesTensor(y, va), o, cf.robust, 0, o.seed * 1000 + k,
-                                        static_cast<int>(c) * perCandidate + k, totalModels);
+                const auto fit = fitOne(rowsTensor(x, tr), valuesTensor(yFit, tr), rowsTensor(x, va),
+                                        valuesTensor(yFit, va), o, robust, 0, o.seed * 1000 + k,
+                                        modelBase + k, totalModels);
                 cf.bestSteps.push_back(fit.bestStep);
+                cf.weights.push_back(fit.weights);
                 Impl tmp = *impl;
                 tmp.setWeights(fit.weights, rows.source);
                 torch::InferenceMode guard;
                 const auto out = tmp.forward(rowsTensor(x, va));
                 for (size_t i = 0; i < va.size(); ++i) cf.oof[va[i]] = tmp.toMs(out[i].item<float>());
             }
-            if (cf.robust) {
+            if (robust) {
                 // The L1 fit predicts the typical run; one factor turns it into the mean (least
                 // squares on the out-of-fold predictions), which is what RMSE rewards.
                 double num = 0, den = 0;
@@ -581,10 +582,45 @@ LatencyPredictor LatencyPredictor::train(const LatencyDataset& rows,
                 cf.scale = num / den;
                 for (double& v : cf.oof) v *= cf.scale;
             }
+            // Always scored against the measurements as they are.
             double se = 0;
             for (size_t i = 0; i < n; ++i) se += (cf.oof[i] - totals[i]) * (cf.oof[i] - totals[i]);
             cf.rmse = std::sqrt(se / static_cast<double>(n));
-            fits.push_back(std::move(cf));
+            return cf;
+        };
+
+        std::vector<double> yFit = y;
+        int modelBase = 0;
+        if (o.removeDrift) {
+            // Rows are in measurement order, and a device drifts: HAT's TITAN Xp rows have
+            // stretches of hundreds of consecutive measurements 15-20% slower than the rest
+            // (clocks, temperature). That is a property of when a row was measured, not of its
+            // architecture, so it is estimated from the neighbours in measurement order - the
+            // running median of measured / predicted - and divided out of the training targets
+            // (rescaled to the average drift, so predictions stay means over the drift).
+            const CrossFit first = crossFit(false, y, 0);
+            modelBase = folds;
+            std::vector<double> ratio(n), drift(n);
+            for (size_t i = 0; i < n; ++i) ratio[i] = totals[i] / first.oof[i];
+            const size_t w = static_cast<size_t>(std::max(1, o.driftWindow));
+            for (size_t i = 0; i < n; ++i) {
+                std::vector<double> win(ratio.begin() + (i > w ? i - w : 0),
+                                        ratio.begin() + std::min(n, i + w + 1));
+                std::nth_element(win.begin(), win.begin() + win.size() / 2, win.end());
+                drift[i] = win[win.size() / 2];
+            }
+            const double meanDrift = std::accumulate(drift.begin(), drift.end(), 0.0) / static_cast<double>(n);
+            for (size_t i = 0; i < n; ++i) {
+                const double cleaned = totals[i] / drift[i] * meanDrift;
+                const double t = impl->logTarget ? std::log(cleaned) : cleaned;
+                yFit[i] = (t - impl->targetShift) / impl->targetScale;
+            }
+            impl->description += ", measurement drift removed (running median of " +
+                                 std::to_string(2 * w + 1) + " rows)";
+        }
+        std::vector<CrossFit> fits;
+        for (size_t c = 0; c < candidates.size(); ++c) {
+            fits.push_back(crossFit(candidates[c], yFit, modelBase + static_cast<int>(c) * folds));
         }
         // Which loss suits this device's noise is decided by the held-out RMSE: heavy-tailed
         // slow runs (HAT's Raspberry Pi rows) favour L1, near-Gaussian noise favours MSE.
@@ -612,13 +648,36 @@ LatencyPredictor LatencyPredictor::train(const LatencyDataset& rows,
                                      oof[i] * std::exp(impl->logLow),
                                      oof[i] * std::exp(impl->logHigh)});
         }
-        // The final model sees every row and stops where the folds did best (the median).
-        std::sort(bestSteps.begin(), bestSteps.end());
-        const int stop = bestSteps[bestSteps.size() / 2];
-        const auto fit = fitOne(rowsTensor(x, all), valuesTensor(y, all), {}, {}, o, best.robust,
-                                stop, o.seed * 1000 + 999, totalModels - 1, totalModels);
-        impl->setWeights(fit.weights, rows.source);
-        impl->description += ", final fit stopped at step " + std::to_string(stop);
+        if (o.distill) {
+            // The fold models' average is a better fit than any one of them (their errors
+            // partly cancel), but costs K forward passes. One network of the same shape is
+            // trained on that average instead: its targets carry no measurement noise, so it
+            // can be fitted to convergence.
+            const auto xAll = rowsTensor(x, all);
+            torch::Tensor mean = torch::zeros({static_cast<int64_t>(n)});
+            {
+                torch::InferenceMode guard;
+                for (const auto& w : best.weights) {
+                    Impl tmp = *impl;
+                    tmp.setWeights(w, rows.source);
+                    mean += tmp.forward(xAll);
+                }
+                mean /= static_cast<double>(best.weights.size());
+            }
+            const auto fit = fitOne(xAll, mean.clone(), {}, {}, o, false, 0,
+                                    o.seed * 1000 + 999, totalModels - 1, totalModels);
+            impl->setWeights(fit.weights, rows.source);
+            impl->description += ", distilled from the " + std::to_string(folds) + " fold models";
+        } else {
+            // The final model sees every row and stops where the folds did best (the median).
+            std::sort(bestSteps.begin(), bestSteps.end());
+            const int stop = bestSteps[bestSteps.size() / 2];
+            const auto fit = fitOne(rowsTensor(x, all), valuesTensor(yFit, all), {}, {}, o,
+                                    best.robust, stop, o.seed * 1000 + 999, totalModels - 1,
+                                    totalModels);
+            impl->setWeights(fit.weights, rows.source);
+            impl->description += ", final fit stopped at step " + std::to_string(stop);
+        }
     } else {
         const auto fit = fitOne(rowsTensor(x, all), valuesTensor(y, all), {}, {}, o,
                                 o.robust && !o.hatRecipe, 0, o.seed * 1000 + 999, 0, 1);

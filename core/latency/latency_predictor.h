@@ -74,6 +74,14 @@ struct PredictorTrainOptions {
     // Cross-fit both losses and keep the one with the lower held-out RMSE (doubles the folds).
     bool selectLoss = true;
     double emaDecay = 0.99;  // weight averaging; 0 keeps the raw weights
+    // The final network learns the average of the fold models (one network's cost, close to
+    // the ensemble's accuracy); otherwise it is refitted on every row for the folds' median
+    // best step.
+    bool distill = true;
+    // Divide the device's drift over measurement time out of the training targets (rows must be
+    // in the order they were measured, as in HAT's CSVs and ours). Costs one more cross-fit.
+    bool removeDrift = true;
+    int driftWindow = 25;  // rows either side of the running median
     // Cross-fitting: each fold's model is early-stopped on its fold and predicts it; those
     // out-of-fold predictions calibrate the interval and are the "held-out rows" a user inspects.
     // The final model is fitted on every row for the median best step.
@@ -120,7 +128,8 @@ public:
     LatencyPredictor(LatencyPredictor&&) noexcept;
     LatencyPredictor& operator=(LatencyPredictor&&) noexcept;
 
-    // Trains on every row of `rows` (it holds out its own validation folds).
+    // Trains on every row of `rows` (it holds out its own validation folds). Keep the rows in
+    // the order they were measured (see removeDrift).
     static LatencyPredictor train(const LatencyDataset& rows, const PredictorTrainOptions& options);
 
     // Our predictor files, or HAT's own (a bare state dict): for those the lat_norm comes from

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <cstdio>
 #include <sstream>
 
 #include "core/space/design_space.h"
@@ -46,6 +47,14 @@ void checkList(std::vector<std::string>& out, const char* key, const std::vector
 double meanOf(const std::vector<int>& v, int n) {
     if (n <= 0) return 0;
     return std::accumulate(v.begin(), v.begin() + n, 0.0) / n;
+}
+
+// A mean for people: whole numbers as they are, others with one decimal ("2901.3", "4.7").
+std::string shortMean(const std::vector<int>& v, int n) {
+    const double m = meanOf(v, n);
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), m == static_cast<long long>(m) ? "%.0f" : "%.1f", m);
+    return buf;
 }
 
 int pickArbitrary(const DesignSpace& space) {
@@ -109,9 +118,9 @@ void SubConfig::validate(const DesignSpace& space, const std::string& file) cons
 std::string SubConfig::summary() const {
     std::ostringstream s;
     s << "enc " << encoderEmbedDim << "x" << encoderLayerNum << " ffn~"
-      << meanOf(encoderFfnDim, encoderLayerNum) << " h~" << meanOf(encoderSelfHeads, encoderLayerNum)
+      << shortMean(encoderFfnDim, encoderLayerNum) << " h~" << shortMean(encoderSelfHeads, encoderLayerNum)
       << " | dec " << decoderEmbedDim << "x" << decoderLayerNum << " ffn~"
-      << meanOf(decoderFfnDim, decoderLayerNum) << " arb[";
+      << shortMean(decoderFfnDim, decoderLayerNum) << " arb[";
     for (int i = 0; i < decoderLayerNum && i < static_cast<int>(decoderArbitraryEndeAttn.size());
          ++i) {
         s << (i ? "," : "") << decoderArbitraryEndeAttn[i];

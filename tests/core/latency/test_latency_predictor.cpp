@@ -4,6 +4,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/latency/latency_predictor.h"
@@ -47,6 +48,7 @@ private:
         const auto split = splitRows(all.size(), 0.2, 7);
         // A subset keeps the test fast; the full comparison is a benchmark.
         std::vector<size_t> tr(split.train.begin(), split.train.begin() + 500);
+        std::sort(tr.begin(), tr.end());  // measurement order, as the predictor expects
         train = all.subset(tr);
         test = all.subset(split.test);
         PredictorTrainOptions o;
