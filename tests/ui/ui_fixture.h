@@ -16,6 +16,7 @@
 #include "core/model/super_transformer.h"
 #include "core/search/workspace.h"
 #include "support/fixtures.h"
+#include "support/tiny_supernet.h"
 
 namespace hat::test {
 
@@ -28,29 +29,9 @@ struct UiWorkspace {
         namespace fs = std::filesystem;
         space = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
         const std::string root = tmp.path().toStdString();
-        const std::string corpus = root + "/corpus";
-        fs::create_directories(corpus);
-        const auto en = readLines(sourcePath("data/corpus/en-de/valid.en.gz"));
-        const auto de = readLines(sourcePath("data/corpus/en-de/valid.de.gz"));
-        std::vector<std::vector<std::string>> words;
-        {
-            std::ofstream se(corpus + "/valid.en"), sd(corpus + "/valid.de");
-            for (size_t i = 0; i < 60; ++i) {
-                se << en[i] << "\n";
-                sd << de[i] << "\n";
-                words.push_back(splitWhitespace(en[i]));
-                words.push_back(splitWhitespace(de[i]));
-            }
-        }
-        const Dictionary dict = Dictionary::build(words);
-        dict.saveFairseq(corpus + "/dict.txt");
-        ModelOptions mo;
-        mo.space = space;
-        mo.vocabSize = dict.size();
-        mo.widthDivisor = 16;
-        torch::manual_seed(3);
-        const std::string ckpt = root + "/supernet.pt";
-        saveSuperTransformer(SuperTransformer(mo), ckpt);
+        const TinySupernet t = makeTinySupernet(root, 60, 3);
+        const std::string corpus = t.corpusDir;
+        const std::string ckpt = t.checkpoint;
 
         const std::string dataDir = root + "/data";
         fs::create_directories(dataDir + "/latency/local");

@@ -14,6 +14,7 @@
 #include "core/space/sampling.h"
 #include "core/store/workspace_db.h"
 #include "support/fixtures.h"
+#include "support/tiny_supernet.h"
 
 using namespace hat;
 using namespace hat::test;
@@ -28,31 +29,10 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-        const std::string corpus = dir.filePath("corpus").toStdString();
-        std::filesystem::create_directories(corpus);
-        auto en = readLines(sourcePath("data/corpus/en-de/valid.en.gz"));
-        auto de = readLines(sourcePath("data/corpus/en-de/valid.de.gz"));
-        std::vector<std::vector<std::string>> words;
-        {
-            std::ofstream se(corpus + "/valid.en"), sd(corpus + "/valid.de");
-            for (size_t i = 0; i < 60; ++i) {
-                se << en[i] << "\n";
-                sd << de[i] << "\n";
-                words.push_back(splitWhitespace(en[i]));
-                words.push_back(splitWhitespace(de[i]));
-            }
-        }
-        const Dictionary dict = Dictionary::build(words);
-        dict.saveFairseq(corpus + "/dict.txt");
-        ModelOptions mo;
-        mo.space = space;
-        mo.vocabSize = dict.size();
-        mo.widthDivisor = 16;
-        torch::manual_seed(3);
-        ckpt = dir.filePath("supernet.pt").toStdString();
-        saveSuperTransformer(SuperTransformer(mo), ckpt);
-        opts.corpusDir = corpus;
-        opts.dictionary = corpus + "/dict.txt";
+        const TinySupernet t = makeTinySupernet(dir.path().toStdString(), 60, 3);
+        ckpt = t.checkpoint;
+        opts.corpusDir = t.corpusDir;
+        opts.dictionary = t.dictionary;
         opts.sentences = 40;
     }
     void computesStoresAndReuses() {

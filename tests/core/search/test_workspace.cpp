@@ -14,6 +14,7 @@
 #include "core/search/workspace.h"
 #include "core/space/sampling.h"
 #include "support/fixtures.h"
+#include "support/tiny_supernet.h"
 
 using namespace hat;
 using namespace hat::test;
@@ -50,29 +51,9 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
-        const std::string corpus = dir.filePath("corpus").toStdString();
-        std::filesystem::create_directories(corpus);
-        auto en = readLines(sourcePath("data/corpus/en-de/valid.en.gz"));
-        auto de = readLines(sourcePath("data/corpus/en-de/valid.de.gz"));
-        std::vector<std::vector<std::string>> words;
-        {
-            std::ofstream se(corpus + "/valid.en"), sd(corpus + "/valid.de");
-            for (size_t i = 0; i < 40; ++i) {
-                se << en[i] << "\n";
-                sd << de[i] << "\n";
-                words.push_back(splitWhitespace(en[i]));
-                words.push_back(splitWhitespace(de[i]));
-            }
-        }
-        const Dictionary dict = Dictionary::build(words);
-        dict.saveFairseq(corpus + "/dict.txt");
-        ModelOptions mo;
-        mo.space = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
-        mo.vocabSize = dict.size();
-        mo.widthDivisor = 16;
-        torch::manual_seed(5);
-        const std::string ckpt = dir.filePath("supernet.pt").toStdString();
-        saveSuperTransformer(SuperTransformer(mo), ckpt);
+        const TinySupernet t = makeTinySupernet(dir.path().toStdString(), 40, 5);
+        const std::string corpus = t.corpusDir;
+        const std::string ckpt = t.checkpoint;
 
         // A quickly trained predictor on HAT's Raspberry Pi data (accuracy is not the point here).
         const LatencyDataset data = LatencyDataset::load(sourcePath("data/latency/hat/wmt14ende_cpu_raspberrypi_all.csv"));
