@@ -7,7 +7,7 @@ PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config
   # core: tensors, BLAS (OpenBLAS must be the active libblas.so.3, see README), storage, formats
-  libtorch-dev libopenblas0-openmp libblas3
+  libtorch-dev libopenblas0-openmp libblas3 libblas-dev
   libsqlite3-dev libyaml-cpp-dev nlohmann-json3-dev
   libsentencepiece-dev libicu-dev zlib1g-dev
   # ui

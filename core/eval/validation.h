@@ -18,4 +18,13 @@ struct ValidLoss {
 ValidLoss validLoss(SuperTransformer& model, const SubConfig& config,
                     const std::vector<Batch>& batches, double labelSmoothing = 0.1);
 
+// The two halves, for callers that share encoder passes between SubTransformers with the same
+// encoder genes. The model must already be in eval mode and the caller under InferenceMode;
+// neither touches module state, so threads may call them side by side.
+std::vector<EncoderOutput> encodeBatches(SuperTransformer& model, const SubConfig& config,
+                                         const std::vector<Batch>& batches);
+ValidLoss decoderLoss(SuperTransformer& model, const SubConfig& config,
+                      const std::vector<Batch>& batches, const std::vector<EncoderOutput>& encoded,
+                      double labelSmoothing = 0.1);
+
 }  // namespace hat

@@ -1,5 +1,6 @@
 #include "core/model/loss.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace hat {
@@ -26,6 +27,33 @@ LossSums labelSmoothedLossFromLogits(const torch::Tensor& logits, const torch::T
                                      double epsilon, int64_t padIdx) {
     return labelSmoothedLoss(torch::log_softmax(logits.to(torch::kFloat), -1), target, epsilon,
                              padIdx);
+}
+
+LossSums labelSmoothedLossFromFeatures(const torch::Tensor& features, const torch::Tensor& weight,
+                                       const torch::Tensor& target, double epsilon,
+                                       int64_t padIdx) {
+    const auto t = target.reshape({-1});
+    const auto keep = t.ne(padIdx).nonzero().view({-1});
+    const auto rows = features.reshape({-1, features.size(-1)}).index_select(0, keep);
+    const auto ids = t.index_select(0, keep).unsqueeze(1);
+    const int64_t n = rows.size(0), vocab = weight.size(0);
+    // 128 rows x 8k vocabulary = 4 MB of logits per block: stays in cache.
+    const int64_t block = std::max<int64_t>(16, (int64_t{1} << 20) / std::max<int64_t>(vocab, 1));
+    double nll = 0.0, smooth = 0.0;
+    for (int64_t i = 0; i < n; i += block) {
+        const int64_t j = std::min(n, i + block);
+        const auto logits = torch::linear(rows.slice(0, i, j), weight).to(torch::kFloat);
+        const auto lse = torch::logsumexp(logits, -1);
+        nll += (lse - logits.gather(1, ids.slice(0, i, j)).squeeze(1)).sum().item<double>();
+        // -sum_v log p_v = V * lse - sum_v logit_v
+        smooth += (lse * static_cast<double>(vocab) - logits.sum(-1)).sum().item<double>();
+    }
+    LossSums out;
+    const double epsI = epsilon / static_cast<double>(vocab);
+    out.loss = torch::tensor((1.0 - epsilon) * nll + epsI * smooth, torch::kDouble);
+    out.nll = torch::tensor(nll, torch::kDouble);
+    out.ntokens = n;
+    return out;
 }
 
 double toBase2PerToken(double sumNats, int64_t ntokens) {

@@ -18,6 +18,14 @@ LossSums labelSmoothedLoss(const torch::Tensor& lprobs, const torch::Tensor& tar
 LossSums labelSmoothedLossFromLogits(const torch::Tensor& logits, const torch::Tensor& target,
                                      double epsilon, int64_t padIdx);
 
+// The same sums from decoder features (N, d) before the output projection `weight` (V, d), for
+// target ids (N): the logits are formed a block of rows at a time, so the (N, V) matrix never
+// exists. Pad rows are skipped. Uses log p = logit - logsumexp, equal to the above up to float
+// rounding; about twice as fast (fits in cache, no large allocations). For evaluation only.
+LossSums labelSmoothedLossFromFeatures(const torch::Tensor& features, const torch::Tensor& weight,
+                                       const torch::Tensor& target, double epsilon,
+                                       int64_t padIdx);
+
 // What HAT logs: sum / ntokens / ln 2 (bits per token).
 double toBase2PerToken(double sumNats, int64_t ntokens);
 

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "core/model/batched_matmul.h"
+
 namespace hat {
 
 namespace F = torch::nn::functional;
@@ -34,6 +36,11 @@ SuperEmbeddingImpl::SuperEmbeddingImpl(int64_t vocab, int64_t dSuper, int64_t pa
     weight = register_parameter("weight", torch::randn({vocab, dSuper}) * std::pow(dSuper, -0.5));
     torch::NoGradGuard g;
     weight[pad].zero_();
+}
+
+SinusoidalPositions::SinusoidalPositions(int64_t dSuper, int64_t padIdx)
+    : dSuper_(dSuper), padIdx_(padIdx) {
+    table(0);
 }
 
 const torch::Tensor& SinusoidalPositions::table(int64_t rows) {
@@ -87,7 +94,7 @@ torch::Tensor SuperAttentionImpl::attend(torch::Tensor q, const torch::Tensor& k
                                          int64_t d, int64_t heads, const torch::Tensor& futureMask,
                                          const torch::Tensor& keyPadding) {
     const int64_t srcLen = k.size(1);
-    auto w = torch::bmm(q, k.transpose(1, 2));
+    auto w = batchedMatmul(q, k.transpose(1, 2));
     if (futureMask.defined()) w += futureMask.unsqueeze(0);
     if (keyPadding.defined()) {
         w = w.view({batch, heads, tgtLen, srcLen})
@@ -97,7 +104,7 @@ torch::Tensor SuperAttentionImpl::attend(torch::Tensor q, const torch::Tensor& k
     }
     w = torch::softmax(w.to(torch::kFloat), -1).to(w.scalar_type());
     w = F::dropout(w, F::DropoutFuncOptions().p(dropout_).training(is_training()));
-    auto o = torch::bmm(w, v);
+    auto o = batchedMatmul(w, v);
     o = o.transpose(0, 1).contiguous().view({tgtLen, batch, qkvDim_});
     return out_proj->forward(o, qkvDim_, d);
 }

@@ -35,10 +35,11 @@ public:
 TORCH_MODULE(SuperEmbedding);
 
 // Sinusoidal positions built at the super embed dim; a side reads the first d columns (HAT quirk,
-// HAT_SPEC §5.2). Grows on demand; row p depends on p only.
+// HAT_SPEC §5.2). Row p depends on p only. Built for 1024 positions up front, so concurrent
+// evaluations only read it; grows on demand beyond that.
 class SinusoidalPositions {
 public:
-    SinusoidalPositions(int64_t dSuper, int64_t padIdx) : dSuper_(dSuper), padIdx_(padIdx) {}
+    SinusoidalPositions(int64_t dSuper, int64_t padIdx);
     // Positions for a batch of tokens (B, T) -> (B, T, d).
     torch::Tensor forward(const torch::Tensor& tokens, int64_t d);
     // The single row for an incremental step whose prefix has `prefixLen` tokens -> (B, 1, d).

@@ -226,6 +226,17 @@ torch::Tensor SuperTransformerImpl::outputProjection(const torch::Tensor& y, int
 
 torch::Tensor SuperTransformerImpl::decode(const torch::Tensor& prev, const EncoderOutput& enc,
                                            const SubConfig& nominal) {
+    const auto y = decodeFeatures(prev, enc, nominal);
+    return outputProjection(y, y.size(2));
+}
+
+torch::Tensor SuperTransformerImpl::outputWeight(const SubConfig& nominal) const {
+    return embedding_->weight.slice(1, 0, nominal.decoderEmbedDim / options_.widthDivisor);
+}
+
+torch::Tensor SuperTransformerImpl::decodeFeatures(const torch::Tensor& prev,
+                                                   const EncoderOutput& enc,
+                                                   const SubConfig& nominal) {
     const SubConfig c = scaledConfig(nominal, options_.widthDivisor);
     const int64_t d = c.decoderEmbedDim;
     const double p = scaledP(options_.dropout, d, options_.decoderEmbed());
@@ -238,7 +249,7 @@ torch::Tensor SuperTransformerImpl::decode(const torch::Tensor& prev, const Enco
             y, enc.memory(a), enc.memoryMask(a), mask, d, c.encoderEmbedDim, c.decoderFfnDim[i],
             c.decoderSelfHeads[i], c.decoderEndeHeads[i], p, pAct, nullptr, nullptr);
     }
-    return outputProjection(y, d);
+    return y;
 }
 
 torch::Tensor SuperTransformerImpl::forward(const torch::Tensor& src, const torch::Tensor& prev,

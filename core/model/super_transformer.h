@@ -115,6 +115,11 @@ public:
                          const SubConfig& config);
     torch::Tensor forward(const torch::Tensor& srcTokens, const torch::Tensor& prevOutputTokens,
                           const SubConfig& config);
+    // decode() without the output projection: the last decoder layer's output (T, B, d), and the
+    // projection it would use (V, d), for losses that never form the full logits.
+    torch::Tensor decodeFeatures(const torch::Tensor& prevOutputTokens, const EncoderOutput& enc,
+                                 const SubConfig& config);
+    torch::Tensor outputWeight(const SubConfig& config) const;
 
     // Incremental decoding: `prefix` (B, t+1) holds every token so far, only the last one is
     // embedded; returns logits (B, 1, V) and extends `state`.

@@ -3,14 +3,17 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <optional>
 
 #include "core/data/batching.h"
 #include "core/data/dictionary.h"
 #include "core/data/subword_model.h"
-#include "core/eval/validation.h"
+#include "core/eval/fitness_evaluator.h"
 #include "core/model/checkpoint.h"
 #include "core/store/workspace_db.h"
+#include "core/util/compute_threads.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -52,9 +55,8 @@ std::string fileChecksum(const std::string& path) {
 
 struct SupernetFitness::Impl {
     WorkspaceDb* db = nullptr;
-    SuperTransformer model{nullptr};
     DesignSpace space;
-    std::vector<Batch> batches;
+    std::unique_ptr<FitnessEvaluator> evaluator;
     int64_t supernetId = 0, fitnessSetId = 0;
     int computed = 0, reused = 0;
 };
@@ -63,12 +65,11 @@ SupernetFitness::SupernetFitness(const std::string& checkpoint, const FitnessSet
     : d(std::make_unique<Impl>()) {
     d->db = &db;
     d->space = db.space();
-    d->model = loadSuperTransformer(checkpoint, &d->space);
-    d->model->eval();
+    SuperTransformer model = loadSuperTransformer(checkpoint, &d->space);
     const Dictionary dict = Dictionary::loadFairseq(o.dictionary);
-    if (dict.size() != d->model->options().vocabSize) {
+    if (dict.size() != model->options().vocabSize) {
         fail(o.dictionary, "has " + std::to_string(dict.size()) + " symbols, " + checkpoint + " needs " +
-                               std::to_string(d->model->options().vocabSize));
+                               std::to_string(model->options().vocabSize));
     }
     std::optional<SubwordModel> spm;
     if (!o.subwordModel.empty()) spm = SubwordModel::load(o.subwordModel);
@@ -85,44 +86,51 @@ SupernetFitness::SupernetFitness(const std::string& checkpoint, const FitnessSet
         h = fnv1a(reinterpret_cast<const char*>(data.target[i].data()), data.target[i].size() * 4, h);
     }
     // Batches are built once and reused by every evaluation.
-    for (const auto& ids : makeBatches(data, o.maxTokens)) d->batches.push_back(collate(data, ids));
+    std::vector<Batch> batches;
+    for (const auto& ids : makeBatches(data, o.maxTokens)) batches.push_back(collate(data, ids));
+    d->evaluator = std::make_unique<FitnessEvaluator>(model, std::move(batches));
     d->supernetId = db.addSupernet({0, std::filesystem::absolute(checkpoint).string(), fileChecksum(checkpoint),
-                                    d->model->options().widthDivisor});
+                                    model->options().widthDivisor});
     d->fitnessSetId = db.addFitnessSet({0, o.split, static_cast<int>(data.size()), hex(h)});
 }
 
 SupernetFitness::~SupernetFitness() = default;
 
 std::vector<double> SupernetFitness::fitness(const std::vector<Gene>& genes, const CancelToken* cancel) {
-    std::vector<double> out(genes.size());
-    std::vector<EvaluationRecord> fresh;
+    std::vector<double> out(genes.size(), std::numeric_limits<double>::quiet_NaN());
+    // Look everything up first; what is left is computed once per distinct gene.
+    std::vector<Gene> keys(genes.size());
+    std::map<Gene, std::vector<size_t>> pending;
+    std::vector<Gene> todo;
     for (size_t i = 0; i < genes.size(); ++i) {
-        const Gene key = canonicalGene(genes[i], d->space);
-        if (auto known = d->db->evaluation(d->supernetId, d->fitnessSetId, key)) {
+        keys[i] = canonicalGene(genes[i], d->space);
+        if (auto known = d->db->evaluation(d->supernetId, d->fitnessSetId, keys[i])) {
             out[i] = *known;
             ++d->reused;
             continue;
         }
-        bool dup = false;  // the same architecture twice in one call: compute once
-        for (const auto& f : fresh) {
-            if (f.gene == key) {
-                out[i] = f.validLoss;
-                dup = true;
-            }
-        }
-        if (dup) continue;
-        if (cancel && cancel->cancelled()) break;
-        out[i] = validLoss(d->model, geneToConfig(genes[i], d->space), d->batches).loss;
-        fresh.push_back({key, out[i], std::nullopt});
-        ++d->computed;
-        // Stored in small groups so a crash loses little work.
-        if (fresh.size() % 10 == 0) {
-            d->db->addEvaluations(d->supernetId, d->fitnessSetId, {fresh.end() - 10, fresh.end()});
-        }
+        auto& slots = pending[keys[i]];
+        if (slots.empty()) todo.push_back(keys[i]);
+        slots.push_back(i);
     }
-    const size_t flushed = fresh.size() - fresh.size() % 10;
-    if (flushed < fresh.size()) {
-        d->db->addEvaluations(d->supernetId, d->fitnessSetId, {fresh.begin() + flushed, fresh.end()});
+    d->evaluator->setThreads(computeThreads());  // follows --threads / the UI's setting
+    // Stored in small groups as they finish, so a crash loses little work.
+    constexpr size_t kGroup = 10;
+    for (size_t first = 0; first < todo.size(); first += kGroup) {
+        if (cancel && cancel->cancelled()) break;
+        const size_t last = std::min(todo.size(), first + kGroup);
+        std::vector<SubConfig> configs;
+        for (size_t k = first; k < last; ++k) configs.push_back(geneToConfig(todo[k], d->space));
+        const auto losses = d->evaluator->evaluate(configs, cancel);
+        std::vector<EvaluationRecord> fresh;
+        for (size_t k = first; k < last; ++k) {
+            const auto& loss = losses[k - first];
+            if (!loss) continue;
+            fresh.push_back({todo[k], loss->loss, std::nullopt});
+            for (size_t slot : pending[todo[k]]) out[slot] = loss->loss;
+            ++d->computed;
+        }
+        if (!fresh.empty()) d->db->addEvaluations(d->supernetId, d->fitnessSetId, fresh);
     }
     return out;
 }

@@ -1,0 +1,42 @@
+#pragma once
+// Validation loss of many SubTransformers on one fixed set of batches, as fast as this machine
+// allows — the search's inner loop (HAT_SPEC §6). Three reuses make it fast:
+//  - worker threads evaluate different architectures side by side, one intra-op thread each
+//    (the model is small: parallel architectures scale, parallel matrix products do not);
+//  - architectures with the same encoder genes share one encoder pass (a small LRU cache);
+//  - the loss is formed from decoder features block by block, never as a full logits matrix.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "core/data/batching.h"
+#include "core/eval/validation.h"
+#include "core/model/super_transformer.h"
+#include "core/util/progress.h"
+
+namespace hat {
+
+class FitnessEvaluator {
+public:
+    // `threads` workers (0: LibTorch's intra-op thread count); up to `encoderCache` encoder
+    // outputs are kept between calls.
+    FitnessEvaluator(SuperTransformer model, std::vector<Batch> batches, int threads = 0,
+                     int encoderCache = 8);
+    ~FitnessEvaluator();
+
+    // Results in the order of `configs`; an entry is empty when `cancel` stopped the work before it.
+    std::vector<std::optional<ValidLoss>> evaluate(const std::vector<SubConfig>& configs,
+                                                   const CancelToken* cancel = nullptr);
+
+    void setThreads(int threads);
+    int threads() const;
+    int64_t encoderPasses() const;  // encoder runs (one per batch set) since construction
+    int64_t encoderReuses() const;  // evaluations that reused a stored encoder output
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+}  // namespace hat
