@@ -52,7 +52,7 @@ nlohmann::json candidateJson(const Candidate& c, const DesignSpace& space) {
 
 int cmdWorkspaceInit(const std::vector<std::string>& argv) {
     Args args(argv, {"--space", "--checkpoint", "--devices", "--corpus", "--spm", "--dict", "--src", "--tgt",
-                     "--fitness-sentences", "--data-dir"},
+                     "--fitness-sentences", "--fitness-sampling", "--data-dir"},
               {});
     args.expectPositional(1, "DIR");
     WorkspaceInit in;
@@ -61,7 +61,7 @@ int cmdWorkspaceInit(const std::vector<std::string>& argv) {
     in.checkpoint = args.require("--checkpoint");
     // Data paths default to what the training run recorded next to the checkpoint.
     const std::string ckDir = fs::path(in.checkpoint).parent_path().string();
-    nlohmann::json rec;
+    nlohmann::json rec = nlohmann::json::object();
     if (fs::exists(ckDir + "/train_options.json")) rec = nlohmann::json::parse(std::ifstream(ckDir + "/train_options.json"));
     auto pick = [&](const char* flag, const char* key) -> std::string {
         if (args.has(flag)) return args.get(flag, "");
@@ -77,6 +77,11 @@ int cmdWorkspaceInit(const std::vector<std::string>& argv) {
     in.fitness.sourceLang = args.get("--src", rec.value("src", "en"));
     in.fitness.targetLang = args.get("--tgt", rec.value("tgt", "de"));
     in.fitness.sentences = args.getInt("--fitness-sentences", in.fitness.sentences);
+    const std::string sampling = args.get("--fitness-sampling", "spread");
+    if (sampling != "spread" && sampling != "first") {
+        throw Error("--fitness-sampling must be 'spread' or 'first', not '" + sampling + "'");
+    }
+    in.fitness.spread = sampling == "spread";
     in.deviceIds = splitList(args.get("--devices", ""));
     in.dataDir = args.get("--data-dir", "data");
     Workspace::init(in);

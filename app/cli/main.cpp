@@ -7,6 +7,7 @@
 #include "app/cli/args.h"
 #include "app/cli/cmd_bleu.h"
 #include "app/cli/commands.h"
+#include "core/util/allocator.h"
 #include "core/util/error.h"
 
 namespace {
@@ -19,7 +20,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
         {"arch info", {cmdArchInfo, "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--json]"}},
         {"arch sample", {cmdArchSample, "--space SPACE.yml --seed N [--json]"}},
         {"bleu", {cmdBleu, kBleuUsage}},
-        {"workspace init", {cmdWorkspaceInit, "DIR --space S.yml --checkpoint C [--devices ID,...] [--corpus DIR --dict D --spm M] [--fitness-sentences N] [--data-dir data]"}},
+        {"workspace init", {cmdWorkspaceInit, "DIR --space S.yml --checkpoint C [--devices ID,...] [--corpus DIR --dict D --spm M] [--fitness-sentences N] [--fitness-sampling spread|first] [--data-dir data]"}},
         {"search", {cmdSearch, "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] [--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] [--resume RUN] [--threads T] [--json]"}},
         {"pareto", {cmdPareto, "--workspace DIR --device NAME [--csv] [--all] [--upper-bound]"}},
         {"export", {cmdExport, "--workspace DIR --run ID --format yaml|json|csv"}},
@@ -43,6 +44,7 @@ void usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    hat::keepFreedMemory();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         usage(args.empty() ? std::cerr : std::cout);

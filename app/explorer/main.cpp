@@ -2,10 +2,12 @@
 #include <QApplication>
 #include <QStringList>
 
+#include "core/util/allocator.h"
 #include "core/util/blas_check.h"
 #include "ui/main_window.h"
 
 int main(int argc, char** argv) {
+    hat::keepFreedMemory();
     QApplication app(argc, argv);
     QApplication::setOrganizationName("HAT Explorer");
     QApplication::setApplicationName("hat-explorer");

@@ -25,14 +25,8 @@ bool blasView(int64_t rows, int64_t cols, int64_t rowStride, int64_t colStride, 
     return false;
 }
 
-}  // namespace
-
-torch::Tensor batchedMatmul(const torch::Tensor& a0, const torch::Tensor& b0) {
-    if ((torch::GradMode::is_enabled() && (a0.requires_grad() || b0.requires_grad())) ||
-        a0.scalar_type() != torch::kFloat || b0.scalar_type() != torch::kFloat ||
-        !a0.device().is_cpu() || !b0.device().is_cpu() || a0.dim() != 3 || b0.dim() != 3) {
-        return torch::bmm(a0, b0);
-    }
+// The products themselves, without autograd.
+torch::Tensor blasBmm(const torch::Tensor& a0, const torch::Tensor& b0) {
     TORCH_CHECK(a0.size(0) == b0.size(0) && a0.size(2) == b0.size(1), "batchedMatmul: shapes ",
                 a0.sizes(), " and ", b0.sizes(), " do not multiply");
     const int64_t batch = a0.size(0), m = a0.size(1), k = a0.size(2), p = b0.size(2);
@@ -64,6 +58,34 @@ torch::Tensor batchedMatmul(const torch::Tensor& a0, const torch::Tensor& b0) {
                &beta, pc + i * m * p, &ldc);
     }
     return out;
+}
+
+// Training goes through the same products: d(AB)/dA = G·Bᵀ, d(AB)/dB = Aᵀ·G.
+struct BatchedMatmulFunction : public torch::autograd::Function<BatchedMatmulFunction> {
+    static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& a,
+                                 const torch::Tensor& b) {
+        ctx->save_for_backward({a, b});
+        return blasBmm(a, b);
+    }
+    static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::tensor_list grads) {
+        const auto saved = ctx->get_saved_variables();
+        const auto& g = grads[0];
+        return {blasBmm(g, saved[1].transpose(1, 2)), blasBmm(saved[0].transpose(1, 2), g)};
+    }
+};
+
+}  // namespace
+
+torch::Tensor batchedMatmul(const torch::Tensor& a, const torch::Tensor& b) {
+    if (a.scalar_type() != torch::kFloat || b.scalar_type() != torch::kFloat || !a.device().is_cpu() ||
+        !b.device().is_cpu() || a.dim() != 3 || b.dim() != 3) {
+        return torch::bmm(a, b);
+    }
+    if (torch::GradMode::is_enabled() && (a.requires_grad() || b.requires_grad())) {
+        return BatchedMatmulFunction::apply(a, b);
+    }
+    return blasBmm(a, b);
 }
 
 }  // namespace hat

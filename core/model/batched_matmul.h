@@ -8,8 +8,8 @@
 
 namespace hat {
 
-// (N, M, K) × (N, K, P) -> (N, M, P). Falls back to torch::bmm when autograd needs the graph or
-// the tensors are not float32 on the CPU.
+// (N, M, K) × (N, K, P) -> (N, M, P), differentiable (training uses it too). Falls back to
+// torch::bmm for tensors that are not float32 on the CPU.
 torch::Tensor batchedMatmul(const torch::Tensor& a, const torch::Tensor& b);
 
 }  // namespace hat

@@ -41,6 +41,23 @@ std::string corpusFile(const FitnessSetOptions& o, const std::string& lang) {
 
 }  // namespace
 
+TokenizedCorpus loadFitnessSet(const FitnessSetOptions& o, const Dictionary& dict) {
+    std::optional<SubwordModel> spm;
+    if (!o.subwordModel.empty()) spm = SubwordModel::load(o.subwordModel);
+    ParallelText text = loadParallelText(corpusFile(o, o.sourceLang), corpusFile(o, o.targetLang));
+    if (o.sentences > 0 && static_cast<size_t>(o.sentences) < text.source.size()) {
+        ParallelText subset;
+        const size_t n = static_cast<size_t>(o.sentences), total = text.source.size();
+        for (size_t i = 0; i < n; ++i) {
+            const size_t line = o.spread ? i * total / n : i;
+            subset.source.push_back(text.source[line]);
+            subset.target.push_back(text.target[line]);
+        }
+        text = std::move(subset);
+    }
+    return tokenize(text, dict, spm ? &*spm : nullptr, 1022, corpusFile(o, o.sourceLang));
+}
+
 std::string fileChecksum(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(path, "cannot open file");
@@ -71,14 +88,7 @@ SupernetFitness::SupernetFitness(const std::string& checkpoint, const FitnessSet
         fail(o.dictionary, "has " + std::to_string(dict.size()) + " symbols, " + checkpoint + " needs " +
                                std::to_string(model->options().vocabSize));
     }
-    std::optional<SubwordModel> spm;
-    if (!o.subwordModel.empty()) spm = SubwordModel::load(o.subwordModel);
-    ParallelText text = loadParallelText(corpusFile(o, o.sourceLang), corpusFile(o, o.targetLang));
-    if (o.sentences > 0 && static_cast<size_t>(o.sentences) < text.source.size()) {
-        text.source.resize(o.sentences);
-        text.target.resize(o.sentences);
-    }
-    const TokenizedCorpus data = tokenize(text, dict, spm ? &*spm : nullptr, 1022, corpusFile(o, o.sourceLang));
+    const TokenizedCorpus data = loadFitnessSet(o, dict);
     // The fitness set's identity is its token ids: same sentences, same tokenisation, same key.
     uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < data.size(); ++i) {

@@ -10,15 +10,23 @@
 
 namespace hat {
 
+class Dictionary;
 class WorkspaceDb;
+struct TokenizedCorpus;
 
 struct FitnessSetOptions {
     std::string corpusDir, sourceLang = "en", targetLang = "de";
     std::string subwordModel, dictionary;
     std::string split = "valid";
-    int sentences = 300;     // the first N usable pairs of the split
+    int sentences = 64;      // N pairs of the split (0: all of it)
+    // Evenly spaced over the split (every size/N-th pair), so a document-split set is sampled
+    // across its documents; false: the first N pairs (workspaces made before this option).
+    bool spread = true;
     int64_t maxTokens = 4096;
 };
+
+// The fitness set's sentences, tokenised (pairs longer than 1022 tokens dropped).
+TokenizedCorpus loadFitnessSet(const FitnessSetOptions& options, const Dictionary& dict);
 
 class SupernetFitness : public FitnessSource {
 public:

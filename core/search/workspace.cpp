@@ -112,6 +112,7 @@ void Workspace::init(const WorkspaceInit& in) {
         db.setMeta("tgt", in.fitness.targetLang);
         db.setMeta("fitness_split", in.fitness.split);
         db.setMeta("fitness_sentences", std::to_string(in.fitness.sentences));
+        db.setMeta("fitness_sampling", in.fitness.spread ? "spread" : "first");
         for (const Device& dev : chosen) {
             db.addDevice({0, dev.id, dev.local ? "local" : "dataset", dev.name + " — " + dev.provenance,
                           rel(predictorOf(dev), in.dir)});
@@ -158,6 +159,7 @@ SupernetFitness& Workspace::fitness() {
         o.targetLang = m("tgt");
         o.split = m("fitness_split");
         o.sentences = std::stoi(m("fitness_sentences"));
+        o.spread = m("fitness_sampling") == "spread";  // absent in older workspaces: the first N
         d->fitness = std::make_unique<SupernetFitness>(checkpointPath(), o, d->db);
     }
     return *d->fitness;

@@ -1,0 +1,107 @@
+// `hat search` killed with SIGKILL in the middle of a run resumes from its last stored generation
+// (`hat search --resume RUN`) and ends with exactly the result of an uninterrupted run with the
+// same seed; and the --json contract of `hat search`.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include "core/store/workspace_db.h"
+#include "support/fixtures.h"
+#include "support/tiny_supernet.h"
+
+using namespace hat;
+using namespace hat::test;
+
+namespace {
+const QString kHat = QString(HAT_BINARY_DIR) + "/app/hat";
+
+struct Run {
+    int code;
+    QString out, err;
+};
+Run runHat(const QStringList& args) {
+    QProcess p;
+    p.start(kHat, args);
+    p.waitForFinished(300000);
+    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+// A small search: 7 populations of 16, about 60 distinct evaluations.
+QStringList searchArgs(const QString& ws) {
+    return {"search", "--workspace", ws, "--device", "raspberrypi", "--max-latency-ms", "6000",
+            "--seed", "5", "--generations", "6", "--population", "16", "--parents", "4",
+            "--mutations", "6", "--crossovers", "6", "--cold", "--threads", "1", "--json"};
+}
+}  // namespace
+
+class TestSearchCli : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir;
+    TinySupernet tiny;
+
+    QString newWorkspace(const QString& name) {
+        const QString ws = dir.filePath(name);
+        const Run r = runHat({"workspace", "init", ws, "--space", QString::fromStdString(sourcePath("data/spaces/space0.yml")),
+                              "--checkpoint", QString::fromStdString(tiny.checkpoint), "--corpus",
+                              QString::fromStdString(tiny.corpusDir), "--dict", QString::fromStdString(tiny.dictionary),
+                              "--fitness-sentences", "40", "--devices", "hat/wmt14ende_cpu_raspberrypi",
+                              "--data-dir", QString::fromStdString(sourcePath("data"))});
+        if (r.code != 0) qWarning() << r.err;
+        return r.code == 0 ? ws : QString();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { tiny = makeTinySupernet(dir.path().toStdString(), 60, 8); }
+
+    void killedSearchResumesToTheSameResult() {
+        const QString whole = newWorkspace("whole"), killed = newWorkspace("killed");
+        QVERIFY(!whole.isEmpty() && !killed.isEmpty());
+        const Run ref = runHat(searchArgs(whole));
+        QCOMPARE(ref.code, 0);
+        const auto want = nlohmann::json::parse(ref.out.toStdString());
+        QCOMPARE(want["generations"].get<int>(), 7);
+        for (const char* key : {"run_id", "gene", "valid_loss", "latency_ms", "yaml", "seconds",
+                                "evaluations_computed", "evaluations_reused"}) {
+            QVERIFY2(want.contains(key), key);
+        }
+
+        // The same search, killed once generation 2 is stored.
+        QProcess p;
+        p.start(kHat, searchArgs(killed));
+        QVERIFY(p.waitForStarted());
+        int stored = 0;
+        {
+            WorkspaceDb db = WorkspaceDb::open((killed + "/workspace.db").toStdString());
+            QElapsedTimer t;
+            t.start();
+            while (stored < 3 && t.elapsed() < 120000 && p.state() == QProcess::Running) {
+                QTest::qWait(20);
+                if (db.run(1)) stored = db.generationCount(1);
+            }
+        }
+        QVERIFY2(p.state() == QProcess::Running, "the search ended before it could be killed");
+        p.kill();  // SIGKILL: no handler, no cleanup
+        QVERIFY(p.waitForFinished());
+        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        QVERIFY(stored >= 3 && stored < 7);
+
+        const Run resumed = runHat({"search", "--workspace", killed, "--resume", "1", "--json"});
+        QCOMPARE(resumed.code, 0);
+        const auto got = nlohmann::json::parse(resumed.out.toStdString());
+        QCOMPARE(got["gene"], want["gene"]);
+        QCOMPARE(got["valid_loss"].get<double>(), want["valid_loss"].get<double>());
+        QCOMPARE(got["latency_ms"].get<double>(), want["latency_ms"].get<double>());
+        QCOMPARE(got["generations"].get<int>(), 7);
+        // Evaluations stored before the kill are looked up, not recomputed.
+        QVERIFY(got["evaluations_reused"].get<int>() > 0);
+        WorkspaceDb db = WorkspaceDb::open((killed + "/workspace.db").toStdString());
+        QCOMPARE(db.run(1)->status, std::string("finished"));
+        QCOMPARE(db.generationCount(1), 7);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSearchCli)
+#include "test_search_cli.moc"
