@@ -2,6 +2,9 @@
 // One SubTransformer drawn layer by layer: the encoder stack on the left, the decoder stack on the
 // right, each layer with its FFN width and head counts, the embedding widths on top, and a line
 // from each decoder layer to every encoder layer it attends to (HAT's arbitrary attention).
+// Diff mode: with a reference set, the reference and the current architecture are drawn side by
+// side and every layer, width or head count that differs is highlighted in both.
+#include <QStringList>
 #include <QWidget>
 
 #include <optional>
@@ -17,6 +20,12 @@ public:
 
     void setConfig(const std::optional<SubConfig>& config, const QString& caption = {});
     const std::optional<SubConfig>& config() const { return config_; }
+    // Diff mode on (a reference) or off (nullopt).
+    void setReference(const std::optional<SubConfig>& reference, const QString& caption = {});
+    const std::optional<SubConfig>& reference() const { return reference_; }
+
+    // What differs between two architectures, one readable line each ("decoder L2 FFN 3072 → 1024").
+    static QStringList differences(const SubConfig& from, const SubConfig& to);
     QString caption() const { return caption_; }
 
     // Encoder layers (0-based) decoder layer `layer` attends to.
@@ -29,8 +38,10 @@ protected:
     void paintEvent(QPaintEvent* event) override;
 
 private:
-    std::optional<SubConfig> config_;
-    QString caption_;
+    void paintArchitecture(QPainter& p, const QRectF& area, const SubConfig& c, const SubConfig* other,
+                           const QString& caption);
+    std::optional<SubConfig> config_, reference_;
+    QString caption_, referenceCaption_;
 };
 
 }  // namespace hat::ui

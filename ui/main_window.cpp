@@ -25,11 +25,13 @@
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTextStream>
 #include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
 
+#include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
 #include "core/space/subconfig_io.h"
 #include "ui/architecture_view.h"
@@ -82,6 +84,13 @@ void MainWindow::createWidgets() {
     deviceCombo_->setMinimumContentsLength(24);
     deviceCombo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     controls->addWidget(deviceCombo_);
+    controls->addSpacing(12);
+    controls->addWidget(new QLabel(tr("Y:"), central));
+    yMetricCombo_ = new QComboBox(central);
+    yMetricCombo_->setObjectName("yMetricCombo");
+    yMetricCombo_->addItems({tr("Validation loss"), tr("BLEU"), tr("Parameters"), tr("FLOPs")});
+    yMetricCombo_->setToolTip(tr("What the plot's y axis shows (BLEU only where it has been computed)"));
+    controls->addWidget(yMetricCombo_);
     controls->addSpacing(12);
     controls->addWidget(new QLabel(tr("Latency limit:"), central));
     slider_ = new QSlider(Qt::Horizontal, central);
@@ -190,6 +199,8 @@ void MainWindow::createWidgets() {
         if (!syncing_) refreshDevice();
     });
     connect(filter_, &QLineEdit::textChanged, proxy_, &QSortFilterProxyModel::setFilterFixedString);
+    connect(yMetricCombo_, &QComboBox::currentIndexChanged, this,
+            [this](int i) { plot_->setYMetric(static_cast<ParetoPlot::YMetric>(i)); });
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (syncing_ || !current.isValid()) return;
@@ -212,6 +223,8 @@ void MainWindow::createMenus() {
     exportArchAction_ = file->addAction(tr("Export &Architecture (YAML/JSON)..."), this,
                                         &MainWindow::chooseArchitectureExport);
     file->addAction(tr("Export &Plot (PNG/PDF)..."), this, &MainWindow::choosePlotExport);
+    file->addAction(tr("Export All &Evaluations (CSV)..."), this, [this] { choosePointsExport(false); });
+    file->addAction(tr("Export Pareto &Front (CSV)..."), this, [this] { choosePointsExport(true); });
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -222,9 +235,72 @@ void MainWindow::createMenus() {
     search->addAction(tr("&Cancel"), this, &MainWindow::cancelSearch);
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     viewMenu_->addAction(tr("&Fit plot to data"), this, [this] { plot_->rescaleToData(); });
+    QAction* pin = viewMenu_->addAction(tr("Compare: &Pin Selection as Reference"), this, &MainWindow::pinDiffReference);
+    pin->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    pin->setToolTip(tr("Later selections are drawn next to this architecture with the differences highlighted"));
+    clearDiffAction_ = viewMenu_->addAction(tr("Compare: &Clear Reference"), this, &MainWindow::clearDiffReference);
+    clearDiffAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    clearDiffAction_->setEnabled(false);
     for (QDockWidget* d : findChildren<QDockWidget*>()) viewMenu_->addAction(d->toggleViewAction());
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About HAT Explorer"), this, &MainWindow::about);
+}
+
+void MainWindow::pinDiffReference() {
+    if (!selected_ || !info_) {
+        statusBar()->showMessage(tr("Select an architecture first, then pin it as the reference."), 4000);
+        return;
+    }
+    const SubConfig c = geneToConfig(*selected_, info_->space);
+    archView_->setReference(c, tr("Reference: %1").arg(QString::fromStdString(c.trimmed().summary())));
+    clearDiffAction_->setEnabled(true);
+    log(tr("Diff reference: %1").arg(QString::fromStdString(c.trimmed().summary())));
+}
+
+void MainWindow::clearDiffReference() {
+    archView_->setReference(std::nullopt);
+    clearDiffAction_->setEnabled(false);
+}
+
+bool MainWindow::exportPointsCsv(const QString& path, bool frontOnly, QString* error) {
+    if (!info_) {
+        if (error) *error = tr("No workspace is open.");
+        return false;
+    }
+    const std::vector<EvaluatedPoint> points = frontOnly ? paretoFront(plot_->points()) : plot_->points();
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) {
+        if (error) *error = tr("%1: %2").arg(path, f.errorString());
+        return false;
+    }
+    QTextStream out(&f);
+    out << "device,latency_ms,latency_upper_ms,valid_loss,bleu,params,flops_30x30,summary,gene\n";
+    const DesignSpace& space = info_->space;
+    for (const auto& p : points) {
+        const SubConfig c = geneToConfig(p.gene, space);
+        QStringList gene;
+        for (int v : p.gene) gene << QString::number(v);
+        out << currentDevice() << ',' << QString::number(p.latencyMs, 'f', 3) << ','
+            << QString::number(p.latencyUpperMs, 'f', 3) << ',' << QString::number(p.validLoss, 'f', 6) << ','
+            << (p.bleu ? QString::number(*p.bleu, 'f', 2) : QString()) << ','
+            << hatParameterCount(c, space.qkvDim) << ',' << flops(c, space.qkvDim, 30, 30, 0) << ",\""
+            << QString::fromStdString(c.trimmed().summary()) << "\"," << gene.join(' ') << '\n';
+    }
+    out.flush();
+    if (f.error() != QFile::NoError) {
+        if (error) *error = tr("%1: %2").arg(path, f.errorString());
+        return false;
+    }
+    return true;
+}
+
+void MainWindow::choosePointsExport(bool frontOnly) {
+    const QString path = QFileDialog::getSaveFileName(this, frontOnly ? tr("Export Pareto Front") : tr("Export Evaluations"),
+                                                      frontOnly ? "pareto_front.csv" : "evaluations.csv",
+                                                      tr("CSV (*.csv)"));
+    if (path.isEmpty()) return;
+    QString error;
+    if (!exportPointsCsv(path, frontOnly, &error)) showError(tr("Export failed"), error);
 }
 
 void MainWindow::wireController() {

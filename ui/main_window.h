@@ -60,6 +60,14 @@ public:
     // Export the selected architecture (.yml/.yaml or .json) / the plot (.png or .pdf).
     bool exportArchitecture(const QString& path, QString* error = nullptr);
     bool exportPlot(const QString& path, QString* error = nullptr);
+    // Every evaluated architecture (or only the Pareto front) with its latency on the current
+    // device, loss, BLEU, parameters, FLOPs and genes, as CSV.
+    bool exportPointsCsv(const QString& path, bool frontOnly, QString* error = nullptr);
+
+    // Diff mode: the selected architecture becomes the reference the architecture view compares
+    // every later selection with.
+    void pinDiffReference();
+    void clearDiffReference();
 
     SearchController* controller() const { return controller_; }
     ParetoPlot* plot() const { return plot_; }
@@ -91,6 +99,7 @@ private:
     void chooseWorkspace();
     void chooseArchitectureExport();
     void choosePlotExport();
+    void choosePointsExport(bool frontOnly);
 
     void onWorkspaceOpened(const WorkspaceInfo& info);
     void onPoints(JobId job, const PointSet& set);
@@ -117,6 +126,8 @@ private:
     QTableView* table_ = nullptr;
     QLineEdit* filter_ = nullptr;
     QComboBox* deviceCombo_ = nullptr;
+    QComboBox* yMetricCombo_ = nullptr;
+    QAction* clearDiffAction_ = nullptr;
     QSlider* slider_ = nullptr;
     QDoubleSpinBox* spin_ = nullptr;
     QPushButton* searchButton_ = nullptr;

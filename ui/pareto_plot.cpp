@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/search/workspace.h"
 #include "core/space/arch_metrics.h"
@@ -71,10 +72,52 @@ void ParetoPlot::setSpace(const DesignSpace& space) {
     hasSpace_ = true;
 }
 
+void ParetoPlot::setYMetric(YMetric metric) {
+    metric_ = metric;
+    static const char* labels[] = {"Validation loss (bits/token)", "BLEU", "Parameters (millions, HAT's count)",
+                                   "FLOPs (billions, 30+30 tokens)"};
+    yAxis->setLabel(tr(labels[static_cast<int>(metric)]));
+    recomputeY();
+    rebuildPointGraph();
+    rebuildFront();
+    clearGenerations();  // generation layers were drawn in the old metric
+    setSelected(selected_);
+    rescaleToData();
+}
+
+double ParetoPlot::computeY(const EvaluatedPoint& p) const {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    switch (metric_) {
+    case YMetric::ValidLoss:
+        return p.validLoss;
+    case YMetric::Bleu:
+        return p.bleu ? *p.bleu : nan;
+    case YMetric::Parameters:
+    case YMetric::Flops: {
+        if (!hasSpace_ || !geneIsValid(p.gene, space_)) return nan;
+        const SubConfig c = geneToConfig(p.gene, space_);
+        return metric_ == YMetric::Parameters ? hatParameterCount(c, space_.qkvDim) / 1e6
+                                              : flops(c, space_.qkvDim, 30, 30, 0) / 1e9;
+    }
+    }
+    return nan;
+}
+
+double ParetoPlot::yOf(const EvaluatedPoint& p) const {
+    const auto it = index_.find(p.gene);
+    return it != index_.end() && it->second < y_.size() ? y_[it->second] : computeY(p);
+}
+
+void ParetoPlot::recomputeY() {
+    y_.resize(points_.size());
+    for (size_t i = 0; i < points_.size(); ++i) y_[i] = computeY(points_[i]);
+}
+
 void ParetoPlot::setPoints(const std::vector<EvaluatedPoint>& points) {
     points_ = points;
     index_.clear();
     for (size_t i = 0; i < points_.size(); ++i) index_[points_[i].gene] = i;
+    recomputeY();
     rebuildPointGraph();
     rebuildFront();
     replot(rpQueuedReplot);
@@ -85,13 +128,17 @@ void ParetoPlot::addGeneration(const GenerationReport& report) {
         if (index_.count(c.gene) || !std::isfinite(c.fitness)) continue;
         index_[c.gene] = points_.size();
         points_.push_back({c.gene, c.fitness, std::nullopt, c.latency.ms, c.latency.upperMs});
+        y_.push_back(computeY(points_.back()));
     }
     QCPGraph* g = addGraph();
     g->setLineStyle(QCPGraph::lsNone);
     QVector<double> x, y;
     for (const Candidate& c : report.population) {
+        const auto it = index_.find(c.gene);
+        const double v = it != index_.end() ? y_[it->second] : std::numeric_limits<double>::quiet_NaN();
+        if (!std::isfinite(v)) continue;
         x.push_back(c.latency.ms);
-        y.push_back(c.fitness);
+        y.push_back(v);
     }
     g->setData(x, y);
     generationGraphs_.push_back(g);
@@ -120,32 +167,56 @@ void ParetoPlot::rebuildPointGraph() {
     QVector<double> x, y;
     x.reserve(static_cast<int>(points_.size()));
     y.reserve(static_cast<int>(points_.size()));
-    for (const auto& p : points_) {
-        x.push_back(p.latencyMs);
-        y.push_back(p.validLoss);
+    for (size_t i = 0; i < points_.size(); ++i) {
+        if (!std::isfinite(y_[i])) continue;
+        x.push_back(points_[i].latencyMs);
+        y.push_back(y_[i]);
     }
     pointGraph_->setData(x, y);
     pointGraph_->setName(tr("Evaluated (%1)").arg(points_.size()));
 }
 
 void ParetoPlot::rebuildFront() {
-    front_ = paretoFront(points_);
+    front_.clear();
+    if (metric_ == YMetric::ValidLoss) {
+        front_ = paretoFront(points_);
+    } else if (metric_ == YMetric::Bleu) {
+        // By latency, each point with a higher BLEU than every faster one.
+        std::vector<EvaluatedPoint> withBleu;
+        for (const auto& p : points_) {
+            if (p.bleu) withBleu.push_back(p);
+        }
+        std::sort(withBleu.begin(), withBleu.end(), [](const EvaluatedPoint& a, const EvaluatedPoint& b) {
+            return a.latencyMs != b.latencyMs ? a.latencyMs < b.latencyMs : *a.bleu > *b.bleu;
+        });
+        for (auto& p : withBleu) {
+            if (front_.empty() || *p.bleu > *front_.back().bleu) front_.push_back(std::move(p));
+        }
+    }
+    const bool hasFront = metric_ == YMetric::ValidLoss || metric_ == YMetric::Bleu;
+    frontGraph_->setVisible(hasFront);
+    if (hasFront) frontGraph_->addToLegend();
+    else frontGraph_->removeFromLegend();
     QVector<double> x, y;
     for (const auto& p : front_) {
         x.push_back(p.latencyMs);
-        y.push_back(p.validLoss);
+        y.push_back(yOf(p));
     }
     frontGraph_->setData(x, y, true);
 }
 
 void ParetoPlot::rescaleToData() {
-    if (points_.empty()) return;
-    double x0 = points_[0].latencyMs, x1 = x0, y0 = points_[0].validLoss, y1 = y0;
-    for (const auto& p : points_) {
-        x0 = std::min(x0, p.latencyMs);
-        x1 = std::max(x1, p.latencyMs);
-        y0 = std::min(y0, p.validLoss);
-        y1 = std::max(y1, p.validLoss);
+    double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
+    for (size_t i = 0; i < points_.size(); ++i) {
+        if (!std::isfinite(y_[i])) continue;
+        x0 = std::min(x0, points_[i].latencyMs);
+        x1 = std::max(x1, points_[i].latencyMs);
+        y0 = std::min(y0, y_[i]);
+        y1 = std::max(y1, y_[i]);
+    }
+    if (!std::isfinite(x0)) {
+        replot(rpQueuedReplot);
+        return;
     }
     if (limit_ > 0) {
         x0 = std::min(x0, limit_);
@@ -171,9 +242,9 @@ void ParetoPlot::setSelected(const std::optional<Gene>& gene) {
     QVector<double> x, y;
     if (gene) {
         const auto it = index_.find(*gene);
-        if (it != index_.end()) {
+        if (it != index_.end() && std::isfinite(y_[it->second])) {
             x.push_back(points_[it->second].latencyMs);
-            y.push_back(points_[it->second].validLoss);
+            y.push_back(y_[it->second]);
         }
     }
     selectedGraph_->setData(x, y);
@@ -184,8 +255,9 @@ int ParetoPlot::pointNear(const QPointF& pixel, double radius) const {
     int best = -1;
     double bestD = radius * radius;
     for (size_t i = 0; i < points_.size(); ++i) {
+        if (!std::isfinite(y_[i])) continue;
         const double dx = xAxis->coordToPixel(points_[i].latencyMs) - pixel.x();
-        const double dy = yAxis->coordToPixel(points_[i].validLoss) - pixel.y();
+        const double dy = yAxis->coordToPixel(y_[i]) - pixel.y();
         const double d = dx * dx + dy * dy;
         if (d <= bestD) {
             bestD = d;

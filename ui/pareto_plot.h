@@ -16,7 +16,16 @@ namespace hat::ui {
 class ParetoPlot : public QCustomPlot {
     Q_OBJECT
 public:
+    // What the y axis shows. The front is drawn for loss (lower is better) and BLEU (higher is
+    // better); parameters and FLOPs show the cloud only. Points without a BLEU are left out.
+    enum class YMetric { ValidLoss, Bleu, Parameters, Flops };
+
     explicit ParetoPlot(QWidget* parent = nullptr);
+
+    void setYMetric(YMetric metric);
+    YMetric yMetric() const { return metric_; }
+    // The y value of a point under the current metric (NaN when it has none).
+    double yOf(const EvaluatedPoint& p) const;
 
     void setSpace(const DesignSpace& space);
     // Replaces every evaluated point (and recomputes the front).
@@ -54,8 +63,13 @@ private:
     void rebuildFront();
     bool nearLimitLine(const QPointF& pixel) const;
 
+    double computeY(const EvaluatedPoint& p) const;
+    void recomputeY();
+
     DesignSpace space_;
     bool hasSpace_ = false;
+    YMetric metric_ = YMetric::ValidLoss;
+    std::vector<double> y_;  // yOf(points_[i]), kept in step with points_
     std::vector<EvaluatedPoint> points_;
     std::map<Gene, size_t> index_;
     std::vector<EvaluatedPoint> front_;

@@ -61,6 +61,10 @@ public:
     // best stored evaluations under the limit (a re-search after the limit moved).
     SearchOutcome search(const std::string& device, EvolutionSettings settings, bool warm,
                          EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr);
+    // The SuperTransformer and fitness set, loaded on first use (a second or two): call early on a
+    // worker thread so the first search or instant answer does not pay for it.
+    SupernetFitness& fitness();
+
     // Continues an interrupted run from its last stored generation.
     SearchOutcome resume(int64_t runId, EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr);
 
@@ -68,7 +72,6 @@ private:
     Workspace();
     struct Impl;
     std::unique_ptr<Impl> d;
-    SupernetFitness& fitness();
     void ensureLatencies(const std::string& device);
     SearchOutcome runSearch(int64_t runId, const std::string& device, const EvolutionSettings& s,
                             EvolutionState state, EvolutionObserver* observer, const CancelToken* cancel);

@@ -184,6 +184,60 @@ private Q_SLOTS:
         QVERIFY(QFileInfo(pdf).size() > 1000);
     }
 
+    void exportsEvaluationsAndFrontAsCsv() {
+        const QString all = tmp.filePath("all.csv"), front = tmp.filePath("front.csv");
+        QString err;
+        QVERIFY2(w->exportPointsCsv(all, false, &err), qPrintable(err));
+        QVERIFY2(w->exportPointsCsv(front, true, &err), qPrintable(err));
+        auto lines = [](const QString& path) {
+            QFile f(path);
+            f.open(QIODevice::ReadOnly | QIODevice::Text);
+            return QString::fromUtf8(f.readAll()).split('\n', Qt::SkipEmptyParts);
+        };
+        const QStringList a = lines(all), fr = lines(front);
+        QCOMPARE(a.size(), w->plot()->pointCount() + 1);
+        QCOMPARE(fr.size(), w->plot()->frontCount() + 1);
+        QVERIFY(a[0].startsWith("device,latency_ms,latency_upper_ms,valid_loss,bleu,params"));
+        // Front rows: latency rising, loss falling.
+        double lastLat = -1, lastLoss = 1e9;
+        for (int i = 1; i < fr.size(); ++i) {
+            const QStringList f = fr[i].split(',');
+            QVERIFY(f[1].toDouble() >= lastLat);
+            QVERIFY(f[3].toDouble() < lastLoss);
+            lastLat = f[1].toDouble();
+            lastLoss = f[3].toDouble();
+        }
+        QVERIFY(!w->exportPointsCsv(tmp.filePath("no/such/dir/x.csv"), false, &err));
+        QVERIFY(err.contains("x.csv"));
+    }
+
+    void diffModeFromTheKeyboard() {
+        QVERIFY(w->selectedGene().has_value());
+        const Gene reference = *w->selectedGene();
+        QTest::keyClick(w.get(), Qt::Key_D, Qt::ControlModifier);
+        QVERIFY(w->architectureView()->reference().has_value());
+        QVERIFY(w->architectureView()->reference()->sameArchitecture(geneToConfig(reference, fixture.space)));
+        // Another selection is compared with the pinned one.
+        const Gene other = w->populationModel()->candidate(w->populationModel()->rowCount() - 1).gene;
+        QVERIFY(other != reference);
+        w->selectGene(other);
+        QVERIFY(!ArchitectureView::differences(*w->architectureView()->reference(), *w->architectureView()->config()).isEmpty());
+        QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_diff_in_window.png"));
+        QTest::keyClick(w.get(), Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(!w->architectureView()->reference().has_value());
+    }
+
+    void yAxisComboSwitchesThePlot() {
+        auto* combo = w->findChild<QComboBox*>("yMetricCombo");
+        QVERIFY(combo);
+        combo->setCurrentIndex(2);
+        QCOMPARE(w->plot()->yMetric(), ParetoPlot::YMetric::Parameters);
+        w->plot()->replot();
+        QVERIFY(w->plot()->grab().save(screenshotDir() + "/pareto_plot_params.png"));
+        combo->setCurrentIndex(0);
+        QCOMPARE(w->plot()->yMetric(), ParetoPlot::YMetric::ValidLoss);
+    }
+
     void staleResultsAreDropped() {
         SearchController* c = w->controller();
         QSignalSpy answers(c, &SearchController::instantAnswer);

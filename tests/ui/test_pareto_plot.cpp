@@ -5,6 +5,8 @@
 
 #include <random>
 
+#include "core/space/arch_metrics.h"
+#include "core/space/gene.h"
 #include "core/space/sampling.h"
 #include "support/fixtures.h"
 #include "ui/pareto_plot.h"
@@ -53,6 +55,37 @@ private Q_SLOTS:
         plot.setLimit(250);
         QCOMPARE(plot.limitLine()->point1->coords().x(), 250.0);
         QCOMPARE(plot.limitLine()->point2->coords().x(), 250.0);
+    }
+
+    void yAxisSwitchesMetric() {
+        ParetoPlot plot;
+        plot.resize(800, 500);
+        plot.setSpace(space);
+        std::mt19937_64 rng(9);
+        std::vector<EvaluatedPoint> pts;
+        for (int i = 0; i < 3; ++i) {
+            EvaluatedPoint p;
+            p.gene = canonicalGene(sampleGene(space, rng), space);
+            p.latencyMs = 100.0 * (i + 1);
+            p.validLoss = 6.0 - i;
+            if (i != 1) p.bleu = 10.0 + 5 * i;
+            pts.push_back(p);
+        }
+        plot.setPoints(pts);
+        plot.setYMetric(ParetoPlot::YMetric::Parameters);
+        const SubConfig c = geneToConfig(pts[2].gene, space);
+        QCOMPARE(plot.yOf(pts[2]), hatParameterCount(c, space.qkvDim) / 1e6);
+        QCOMPARE(plot.frontCount(), 0);  // no front for parameters
+        plot.setYMetric(ParetoPlot::YMetric::Flops);
+        QCOMPARE(plot.yOf(pts[0]), flops(geneToConfig(pts[0].gene, space), space.qkvDim, 30, 30, 0) / 1e9);
+        plot.setYMetric(ParetoPlot::YMetric::Bleu);
+        QVERIFY(std::isnan(plot.yOf(pts[1])));  // no BLEU computed: left out
+        QCOMPARE(plot.yOf(pts[2]), 20.0);
+        QCOMPARE(plot.frontCount(), 2);  // 10 at 100 ms, 20 at 300 ms
+        QCOMPARE(plot.yAxis->label(), QString("BLEU"));
+        plot.setYMetric(ParetoPlot::YMetric::ValidLoss);
+        QCOMPARE(plot.frontCount(), 3);
+        QCOMPARE(plot.yOf(pts[1]), 5.0);
     }
 
     void clickSelectsAPoint() {
