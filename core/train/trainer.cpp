@@ -100,6 +100,23 @@ double learningRate(const TrainOptions& o, int64_t u) {
     return o.peakLr * (o.minLrRatio + (1.0 - o.minLrRatio) * cosine);
 }
 
+namespace {
+// A run stopped between checkpoints logged updates the resumed run repeats: drop the log lines
+// past the checkpoint so the log reads as one uninterrupted run.
+void trimLog(const std::string& path, int64_t update) {
+    std::ifstream in(path);
+    if (!in) return;
+    std::vector<std::string> keep;
+    for (std::string line; std::getline(in, line);) {
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.contains("update") || j["update"].get<int64_t>() <= update) keep.push_back(line);
+    }
+    in.close();
+    std::ofstream out(path, std::ios::trunc);
+    for (const auto& line : keep) out << line << "\n";
+}
+}  // namespace
+
 TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer,
                                   const CancelToken* cancel) {
     TrainObserver silent;
@@ -159,7 +176,9 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
         validBatches.push_back(collate(data.valid, ids));
         if (o.maxValidBatches > 0 && static_cast<int64_t>(validBatches.size()) >= o.maxValidBatches) break;
     }
-    std::ofstream log(o.outDir + "/train_log.jsonl", std::ios::app);
+    const std::string logPath = o.outDir + "/train_log.jsonl";
+    if (update > 0) trimLog(logPath, update);
+    std::ofstream log(logPath, std::ios::app);
     auto validate = [&] {
         TrainValidation v;
         v.update = update;

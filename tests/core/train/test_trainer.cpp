@@ -91,6 +91,8 @@ private Q_SLOTS:
         const TrainResult first = trainSuperTransformer(b, &stop, &token);
         QVERIFY(first.cancelled);
         QCOMPARE(first.updates, int64_t(3));
+        // As if the process had been killed after logging update 5 but before its checkpoint.
+        { std::ofstream(b.outDir + "/train_log.jsonl", std::ios::app) << R"({"update":5,"train_loss":99.0})" << "\n"; }
         const TrainResult second = trainSuperTransformer(b);
         QCOMPARE(second.updates, int64_t(8));
 
@@ -101,6 +103,10 @@ private Q_SLOTS:
             QVERIFY2(torch::equal(t, wb.at(name)), (name + " " + std::to_string((t - wb.at(name)).abs().max().item<double>())).c_str());
         }
         QCOMPARE(ra.lastValidation.largestLoss, second.lastValidation.largestLoss);
+        // The resumed log dropped the line past the checkpoint and reads as one run.
+        const std::string logText = hat::test::readText(b.outDir + "/train_log.jsonl");
+        QVERIFY(logText.find("99.0") == std::string::npos);
+        QCOMPARE(logText, hat::test::readText(a.outDir + "/train_log.jsonl"));
     }
     void lossGoesDown() {
         TrainOptions o = base;
