@@ -37,6 +37,7 @@
 #include "ui/architecture_view.h"
 #include "ui/pareto_plot.h"
 #include "ui/population_model.h"
+#include "ui/trust_plot.h"
 
 namespace hat::ui {
 
@@ -168,6 +169,16 @@ void MainWindow::createWidgets() {
     popLayout->addWidget(table_);
     popDock->setWidget(popWidget);
     addDockWidget(Qt::BottomDockWidgetArea, popDock);
+
+    // Predicted against measured latency for the device's predictor, next to the architecture.
+    auto* trustDock = new QDockWidget(tr("Predictor Trust"), this);
+    trustDock->setObjectName("trustDock");
+    trustPlot_ = new TrustPlot(trustDock);
+    trustPlot_->setMinimumSize(320, 260);
+    trustDock->setWidget(trustPlot_);
+    addDockWidget(Qt::RightDockWidgetArea, trustDock);
+    tabifyDockWidget(archDock, trustDock);
+    archDock->raise();
 
     auto* logDock = new QDockWidget(tr("Log"), this);
     logDock->setObjectName("logDock");
@@ -323,6 +334,9 @@ void MainWindow::wireController() {
         log(tr("Search under %1 ms on %2 started").arg(limit_, 0, 'f', 1).arg(currentDevice()));
     });
     connect(controller_, &SearchController::generationFinished, this, &MainWindow::onGeneration);
+    connect(controller_, &SearchController::trustReady, this, [this](JobId, const PredictorTrust& t) {
+        if (t.device == currentDevice()) trustPlot_->setTrust(t);
+    });
     connect(controller_, &SearchController::searchFinished, this, &MainWindow::onSearchFinished);
     connect(controller_, &SearchController::failed, this, [this](const QString& msg) {
         log(tr("Error: %1").arg(msg));
@@ -428,6 +442,7 @@ void MainWindow::refreshDevice() {
     popModel_->clear();
     answerLabel_->setText(tr("Loading the architectures evaluated so far ..."));
     controller_->requestPoints(currentDevice());
+    controller_->requestTrust(currentDevice());
     if (limitInitialised_) controller_->requestInstantAnswer(currentDevice(), limit_);
     updateStatus();
 }

@@ -27,6 +27,7 @@ namespace hat::ui {
 class ArchitectureView;
 class ParetoPlot;
 class PopulationModel;
+class TrustPlot;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -72,6 +73,7 @@ public:
     SearchController* controller() const { return controller_; }
     ParetoPlot* plot() const { return plot_; }
     ArchitectureView* architectureView() const { return archView_; }
+    TrustPlot* trustPlot() const { return trustPlot_; }
     PopulationModel* populationModel() const { return popModel_; }
     QTableView* populationTable() const { return table_; }
     QSlider* limitSlider() const { return slider_; }
@@ -121,6 +123,7 @@ private:
 
     ParetoPlot* plot_ = nullptr;
     ArchitectureView* archView_ = nullptr;
+    TrustPlot* trustPlot_ = nullptr;
     PopulationModel* popModel_ = nullptr;
     QSortFilterProxyModel* proxy_ = nullptr;
     QTableView* table_ = nullptr;

@@ -29,6 +29,7 @@ void registerMetaTypes() {
     qRegisterMetaType<hat::ui::WorkspaceInfo>();
     qRegisterMetaType<hat::ui::InstantAnswer>();
     qRegisterMetaType<hat::ui::PointSet>();
+    qRegisterMetaType<hat::ui::PredictorTrust>();
     qRegisterMetaType<hat::GenerationReport>();
     qRegisterMetaType<hat::SearchOutcome>();
 }
@@ -122,6 +123,26 @@ JobId SearchController::requestInstantAnswer(const QString& device, double limit
             InstantAnswer a{device, limitMs, w->ws->instantAnswer(device.toStdString(), limitMs, useUpper)};
             deliver([this, id, a] {
                 if (id == latestInstant_) Q_EMIT instantAnswer(id, a);
+            });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, msg] { Q_EMIT failed(msg); });
+        }
+    });
+    return id;
+}
+
+JobId SearchController::requestTrust(const QString& device) {
+    const JobId id = nextId();
+    latestTrust_ = id;
+    SearchWorker* w = worker_;
+    post([this, w, id, device] {
+        if (id != latestTrust_ || !w->ws) return;
+        try {
+            const LatencyPredictor& p = w->ws->predictor(device.toStdString());
+            PredictorTrust t{device, q(p.description()), p.heldOut(), p.heldOutReport()};
+            deliver([this, id, t = std::move(t)] {
+                if (id == latestTrust_) Q_EMIT trustReady(id, t);
             });
         } catch (const std::exception& e) {
             const QString msg = q(e.what());

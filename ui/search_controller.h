@@ -12,6 +12,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/latency/latency_predictor.h"
 #include "core/search/workspace.h"
 
 class QThread;
@@ -40,6 +41,15 @@ struct PointSet {
     std::vector<EvaluatedPoint> points;
 };
 
+// How far a device's latency predictor can be trusted: its out-of-fold predictions on the rows it
+// was trained on, and their summary.
+struct PredictorTrust {
+    QString device;
+    QString description;              // the predictor file and how it was trained
+    std::vector<HeldOutRow> rows;     // empty for HAT's own files (never calibrated)
+    PredictionReport report;
+};
+
 class SearchWorker;
 
 class SearchController : public QObject {
@@ -52,6 +62,7 @@ public:
     JobId openWorkspace(const QString& dir);
     JobId requestPoints(const QString& device);
     JobId requestInstantAnswer(const QString& device, double limitMs, bool useUpper = false);
+    JobId requestTrust(const QString& device);
     // Cancels the running search (if any) and queues this one.
     JobId startSearch(const QString& device, const EvolutionSettings& settings, bool warm);
     void cancelSearch();
@@ -65,6 +76,7 @@ Q_SIGNALS:
     void workspaceFailed(const QString& dir, const QString& message);
     void pointsReady(hat::ui::JobId job, const hat::ui::PointSet& points);
     void instantAnswer(hat::ui::JobId job, const hat::ui::InstantAnswer& answer);
+    void trustReady(hat::ui::JobId job, const hat::ui::PredictorTrust& trust);
     void searchStarted(hat::ui::JobId job);
     void generationFinished(hat::ui::JobId job, const hat::GenerationReport& report);
     void searchFinished(hat::ui::JobId job, const hat::SearchOutcome& outcome);
@@ -84,7 +96,8 @@ private:
     SearchWorker* worker_ = nullptr;
     std::atomic<JobId> lastId_{0};
     // Latest job of each kind; read by the worker to skip superseded queued jobs.
-    std::atomic<JobId> latestOpen_{0}, latestPoints_{0}, latestInstant_{0}, latestSearch_{0};
+    std::atomic<JobId> latestOpen_{0}, latestPoints_{0}, latestInstant_{0}, latestSearch_{0},
+        latestTrust_{0};
     std::shared_ptr<CancelToken> cancel_;
     int pendingSearches_ = 0;
 };
@@ -96,5 +109,6 @@ void registerMetaTypes();
 Q_DECLARE_METATYPE(hat::ui::WorkspaceInfo)
 Q_DECLARE_METATYPE(hat::ui::InstantAnswer)
 Q_DECLARE_METATYPE(hat::ui::PointSet)
+Q_DECLARE_METATYPE(hat::ui::PredictorTrust)
 Q_DECLARE_METATYPE(hat::GenerationReport)
 Q_DECLARE_METATYPE(hat::SearchOutcome)

@@ -165,16 +165,20 @@ SupernetFitness& Workspace::fitness() {
     return *d->fitness;
 }
 
-LatencyBound Workspace::latency(const std::string& name, const Gene& gene) {
-    auto& cache = d->latencyCache[name];
-    const auto hit = cache.find(gene);
-    if (hit != cache.end()) return hit->second;
+const LatencyPredictor& Workspace::predictor(const std::string& name) {
     auto it = d->predictors.find(name);
     if (it == d->predictors.end()) {
         const DeviceRecord rec = device(name);
         it = d->predictors.emplace(name, LatencyPredictor::load(resolveIn(d->dir, rec.predictorPath))).first;
     }
-    const LatencyEstimate e = it->second.estimate(geneToConfig(gene, d->space));
+    return it->second;
+}
+
+LatencyBound Workspace::latency(const std::string& name, const Gene& gene) {
+    auto& cache = d->latencyCache[name];
+    const auto hit = cache.find(gene);
+    if (hit != cache.end()) return hit->second;
+    const LatencyEstimate e = predictor(name).estimate(geneToConfig(gene, d->space));
     const LatencyBound b{e.ms, e.hasInterval() ? e.highMs : e.ms};
     cache.emplace(gene, b);
     return b;

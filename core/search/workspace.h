@@ -14,6 +14,8 @@
 
 namespace hat {
 
+class LatencyPredictor;
+
 struct WorkspaceInit {
     std::string dir;
     std::string spacePath;
@@ -50,6 +52,8 @@ public:
     DeviceRecord device(const std::string& name);  // throws listing the names
     std::string checkpointPath();
 
+    // The device's latency predictor (loaded once), e.g. for its held-out rows.
+    const LatencyPredictor& predictor(const std::string& device);
     // Predicted latency of a gene on a device (cached per device).
     LatencyBound latency(const std::string& device, const Gene& gene);
     // The best evaluated architecture under `limitMs` on `device`, straight from the database.

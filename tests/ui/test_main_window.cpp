@@ -19,6 +19,7 @@
 #include "ui/pareto_plot.h"
 #include "ui/population_model.h"
 #include "ui/search_controller.h"
+#include "ui/trust_plot.h"
 #include "ui_fixture.h"
 
 using namespace hat;
@@ -225,6 +226,17 @@ private Q_SLOTS:
         QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_diff_in_window.png"));
         QTest::keyClick(w.get(), Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(!w->architectureView()->reference().has_value());
+    }
+
+    void trustPlotShowsTheDevicesPredictor() {
+        QTRY_COMPARE_WITH_TIMEOUT(w->trustPlot()->trust().device, w->currentDevice(), 30000);
+        const auto& t = w->trustPlot()->trust();
+        QVERIFY(!t.rows.empty());  // the fixture's predictor was trained by us: out-of-fold rows
+        QCOMPARE(size_t(w->trustPlot()->insideBand() + w->trustPlot()->outsideBand()), t.rows.size());
+        QCOMPARE(t.report.rows, t.rows.size());
+        w->trustPlot()->resize(600, 450);
+        w->trustPlot()->replot();
+        QVERIFY(w->trustPlot()->grab().save(screenshotDir() + "/trust_plot.png"));
     }
 
     void yAxisComboSwitchesThePlot() {

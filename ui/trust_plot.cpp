@@ -1,0 +1,86 @@
+#include "ui/trust_plot.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hat::ui {
+
+TrustPlot::TrustPlot(QWidget* parent) : QCustomPlot(parent) {
+    setObjectName("trustPlot");
+    setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    xAxis->setLabel(tr("Measured latency (ms)"));
+    yAxis->setLabel(tr("Predicted latency (ms)"));
+    plotLayout()->insertRow(0);
+    title_ = new QCPTextElement(this, tr("No predictor loaded"), QFont(font().family(), 9));
+    plotLayout()->addElement(0, 0, title_);
+    legend->setVisible(true);
+    legend->setFont(QFont(font().family(), 8));
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+
+    diagonal_ = addGraph();
+    diagonal_->setName(tr("predicted = measured"));
+    diagonal_->setPen(QPen(QColor(60, 60, 60), 1.2));
+    bandHigh_ = addGraph();
+    bandHigh_->setName(tr("±10%"));
+    bandHigh_->setPen(QPen(QColor(200, 120, 30), 1, Qt::DashLine));
+    bandLow_ = addGraph();
+    bandLow_->setPen(QPen(QColor(200, 120, 30), 1, Qt::DashLine));
+    bandLow_->removeFromLegend();
+    inGraph_ = addGraph();
+    inGraph_->setName(tr("within ±10%"));
+    inGraph_->setLineStyle(QCPGraph::lsNone);
+    inGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(40, 120, 190, 170), 5));
+    outGraph_ = addGraph();
+    outGraph_->setName(tr("outside ±10%"));
+    outGraph_->setLineStyle(QCPGraph::lsNone);
+    outGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(210, 50, 40, 200), 5));
+}
+
+QString TrustPlot::summary() const {
+    const PredictionReport& r = trust_.report;
+    if (trust_.rows.empty()) {
+        return tr("%1: no held-out rows (HAT's own predictor files carry none)").arg(trust_.device);
+    }
+    QString s = tr("%1 — %2 held-out rows\nRMSE %3 ms, mean error %4%, within ±10% %5%")
+                    .arg(trust_.device)
+                    .arg(r.rows)
+                    .arg(r.rmseMs, 0, 'f', 1)
+                    .arg(r.mapePct, 0, 'f', 1)
+                    .arg(r.within10Pct, 0, 'f', 1);
+    if (std::isfinite(r.coveragePct)) s += tr(", 90% interval covers %1%").arg(r.coveragePct, 0, 'f', 1);
+    return s;
+}
+
+void TrustPlot::setTrust(const PredictorTrust& trust) {
+    trust_ = trust;
+    QVector<double> xin, yin, xout, yout;
+    double lo = std::numeric_limits<double>::infinity(), hi = 0.0;
+    for (const auto& row : trust_.rows) {
+        const bool inside = std::abs(row.predictedMs - row.measuredMs) <= 0.1 * row.measuredMs;
+        (inside ? xin : xout).push_back(row.measuredMs);
+        (inside ? yin : yout).push_back(row.predictedMs);
+        lo = std::min({lo, row.measuredMs, row.predictedMs});
+        hi = std::max({hi, row.measuredMs, row.predictedMs});
+    }
+    inside_ = xin.size();
+    outside_ = xout.size();
+    inGraph_->setData(xin, yin);
+    outGraph_->setData(xout, yout);
+    if (!trust_.rows.empty()) {
+        const double pad = (hi - lo) * 0.05;
+        lo = std::max(0.0, lo - pad);
+        hi += pad;
+        diagonal_->setData(QVector<double>{lo, hi}, QVector<double>{lo, hi});
+        bandHigh_->setData(QVector<double>{lo, hi}, QVector<double>{lo * 1.1, hi * 1.1});
+        bandLow_->setData(QVector<double>{lo, hi}, QVector<double>{lo * 0.9, hi * 0.9});
+        xAxis->setRange(lo, hi);
+        yAxis->setRange(lo, hi);
+    } else {
+        for (QCPGraph* g : {diagonal_, bandHigh_, bandLow_}) g->data()->clear();
+    }
+    title_->setText(summary());
+    setToolTip(trust_.description);
+    replot(rpQueuedReplot);
+}
+
+}  // namespace hat::ui

@@ -1,0 +1,33 @@
+#pragma once
+// How far a device's latency predictor can be trusted: predicted against measured latency for
+// the rows it was trained on (each predicted by a model that did not see it), the diagonal, the
+// ±10% band, and the held-out figures (RMSE, mean error, share within ±10%, interval coverage).
+#include "ui/qcustomplot_include.h"
+#include "ui/search_controller.h"
+
+namespace hat::ui {
+
+class TrustPlot : public QCustomPlot {
+    Q_OBJECT
+public:
+    explicit TrustPlot(QWidget* parent = nullptr);
+
+    void setTrust(const PredictorTrust& trust);
+    const PredictorTrust& trust() const { return trust_; }
+    // Rows drawn inside / outside the ±10% band (the band's share is report.within10Pct).
+    int insideBand() const { return inside_; }
+    int outsideBand() const { return outside_; }
+    QString summary() const;
+
+private:
+    PredictorTrust trust_;
+    QCPGraph* inGraph_ = nullptr;
+    QCPGraph* outGraph_ = nullptr;
+    QCPGraph* diagonal_ = nullptr;
+    QCPGraph* bandLow_ = nullptr;
+    QCPGraph* bandHigh_ = nullptr;
+    QCPTextElement* title_ = nullptr;
+    int inside_ = 0, outside_ = 0;
+};
+
+}  // namespace hat::ui
