@@ -35,6 +35,7 @@
 #include "core/space/gene.h"
 #include "core/space/subconfig_io.h"
 #include "ui/architecture_view.h"
+#include "ui/new_workspace_dialog.h"
 #include "ui/pareto_plot.h"
 #include "ui/population_model.h"
 #include "ui/trust_plot.h"
@@ -224,10 +225,8 @@ void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* open = file->addAction(tr("&Open Workspace..."), this, &MainWindow::chooseWorkspace);
     open->setShortcut(QKeySequence::Open);
-    QAction* create = file->addAction(tr("&New Workspace..."));
+    QAction* create = file->addAction(tr("&New Workspace..."), this, &MainWindow::newWorkspace);
     create->setShortcut(QKeySequence::New);
-    create->setEnabled(false);
-    create->setToolTip(tr("Use `hat workspace init` for now"));
     recentMenu_ = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
@@ -255,6 +254,16 @@ void MainWindow::createMenus() {
     for (QDockWidget* d : findChildren<QDockWidget*>()) viewMenu_->addAction(d->toggleViewAction());
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About HAT Explorer"), this, &MainWindow::about);
+}
+
+void MainWindow::newWorkspace() {
+    NewWorkspaceDialog dialog(dataDir_, this);
+    if (dialog.exec() == QDialog::Accepted) createWorkspace(dialog.init());
+}
+
+void MainWindow::createWorkspace(const WorkspaceInit& init) {
+    statusLabel_->setText(tr("Creating workspace %1 ...").arg(QString::fromStdString(init.dir)));
+    controller_->createWorkspace(init);
 }
 
 void MainWindow::pinDiffReference() {
@@ -316,6 +325,10 @@ void MainWindow::choosePointsExport(bool frontOnly) {
 
 void MainWindow::wireController() {
     connect(controller_, &SearchController::workspaceOpened, this, &MainWindow::onWorkspaceOpened);
+    connect(controller_, &SearchController::workspaceCreated, this, [this](const QString& dir) {
+        log(tr("Created workspace %1").arg(dir));
+        openWorkspace(dir);
+    });
     connect(controller_, &SearchController::workspaceFailed, this, [this](const QString& dir, const QString& msg) {
         log(tr("Cannot open workspace %1: %2").arg(dir, msg));
         showError(tr("Cannot open workspace"), tr("Cannot open the workspace in\n%1\n\n%2").arg(dir, msg));

@@ -40,6 +40,12 @@ public:
 
     // Opens asynchronously; a broken workspace shows an error dialog naming the file.
     void openWorkspace(const QString& dir);
+    // The repository's data/ directory (design spaces, device predictors, the demo): the New
+    // Workspace dialog's defaults.
+    void setDataDir(const QString& dir) { dataDir_ = dir; }
+    // File > New Workspace: the dialog, then creation on the worker thread and opening.
+    void newWorkspace();
+    void createWorkspace(const WorkspaceInit& init);
     // The workspace to open when none is given: the last one used, else `fallback` if it exists.
     static QString defaultWorkspace(const QString& fallback);
     static QStringList recentWorkspaces();
@@ -57,6 +63,7 @@ public:
     const std::optional<Gene>& selectedGene() const { return selected_; }
     QString currentDevice() const;
     bool workspaceOpen() const { return info_.has_value(); }
+    QString workspaceDir() const { return info_ ? info_->dir : QString(); }
 
     // Export the selected architecture (.yml/.yaml or .json) / the plot (.png or .pdf).
     bool exportArchitecture(const QString& path, QString* error = nullptr);
@@ -112,6 +119,7 @@ private:
     SearchController* controller_ = nullptr;
     std::optional<WorkspaceInfo> info_;
     EvolutionSettings settings_;
+    QString dataDir_;
     double limit_ = 0.0;
     bool limitInitialised_ = false;
     bool syncing_ = false;

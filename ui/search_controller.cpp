@@ -4,6 +4,8 @@
 
 #include <exception>
 
+#include "core/util/error.h"
+
 namespace hat::ui {
 
 // Lives on the worker thread; everything it touches (the Workspace) is only touched there.
@@ -91,6 +93,24 @@ JobId SearchController::openWorkspace(const QString& dir) {
         }
     });
     return id;
+}
+
+void SearchController::createWorkspace(const WorkspaceInit& init) {
+    post([this, init] {
+        const QString dir = q(init.dir);
+        try {
+            WorkspaceInit in = init;
+            fillFromTrainingRecord(in);
+            if (in.fitness.corpusDir.empty() || in.fitness.dictionary.empty()) {
+                throw Error(in.checkpoint + ": no train_options.json next to it names the corpus and dictionary");
+            }
+            Workspace::init(in);
+            deliver([this, dir] { Q_EMIT workspaceCreated(dir); });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, dir, msg] { Q_EMIT workspaceFailed(dir, msg); });
+        }
+    });
 }
 
 JobId SearchController::requestPoints(const QString& device) {

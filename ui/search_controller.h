@@ -60,6 +60,9 @@ public:
 
     // All requests return at once; the answer arrives as a signal on the calling (UI) thread.
     JobId openWorkspace(const QString& dir);
+    // Creates a workspace (loads and checks its predictors, so not on the UI thread); answers with
+    // workspaceCreated or workspaceFailed.
+    void createWorkspace(const WorkspaceInit& init);
     JobId requestPoints(const QString& device);
     JobId requestInstantAnswer(const QString& device, double limitMs, bool useUpper = false);
     JobId requestTrust(const QString& device);
@@ -74,6 +77,7 @@ public:
 Q_SIGNALS:
     void workspaceOpened(const hat::ui::WorkspaceInfo& info);
     void workspaceFailed(const QString& dir, const QString& message);
+    void workspaceCreated(const QString& dir);
     void pointsReady(hat::ui::JobId job, const hat::ui::PointSet& points);
     void instantAnswer(hat::ui::JobId job, const hat::ui::InstantAnswer& answer);
     void trustReady(hat::ui::JobId job, const hat::ui::PredictorTrust& trust);

@@ -60,22 +60,15 @@ int cmdWorkspaceInit(const std::vector<std::string>& argv) {
     in.spacePath = args.require("--space");
     in.checkpoint = args.require("--checkpoint");
     // Data paths default to what the training run recorded next to the checkpoint.
-    const std::string ckDir = fs::path(in.checkpoint).parent_path().string();
-    nlohmann::json rec = nlohmann::json::object();
-    if (fs::exists(ckDir + "/train_options.json")) rec = nlohmann::json::parse(std::ifstream(ckDir + "/train_options.json"));
-    auto pick = [&](const char* flag, const char* key) -> std::string {
-        if (args.has(flag)) return args.get(flag, "");
-        if (rec.contains(key)) return (fs::path(ckDir) / rec[key].get<std::string>()).lexically_normal().string();
-        return "";
-    };
-    in.fitness.corpusDir = pick("--corpus", "corpus");
-    in.fitness.subwordModel = pick("--spm", "spm");
-    in.fitness.dictionary = pick("--dict", "dict");
+    in.fitness.corpusDir = args.get("--corpus", "");
+    in.fitness.subwordModel = args.get("--spm", "");
+    in.fitness.dictionary = args.get("--dict", "");
+    fillFromTrainingRecord(in);
     if (in.fitness.corpusDir.empty() || in.fitness.dictionary.empty()) {
         throw UsageError("give --corpus and --dict (no train_options.json next to the checkpoint)");
     }
-    in.fitness.sourceLang = args.get("--src", rec.value("src", "en"));
-    in.fitness.targetLang = args.get("--tgt", rec.value("tgt", "de"));
+    if (args.has("--src")) in.fitness.sourceLang = args.get("--src", "en");
+    if (args.has("--tgt")) in.fitness.targetLang = args.get("--tgt", "de");
     in.fitness.sentences = args.getInt("--fitness-sentences", in.fitness.sentences);
     const std::string sampling = args.get("--fitness-sampling", "spread");
     if (sampling != "spread" && sampling != "first") {

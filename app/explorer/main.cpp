@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
     QApplication::setOrganizationName("HAT Explorer");
     QApplication::setApplicationName("hat-explorer");
     hat::ui::MainWindow window;
+    window.setDataDir(HAT_SOURCE_DIR "/data");
     if (const std::string w = hat::blasWarning(); !w.empty()) {
         window.showWarning(QString::fromStdString(w));
     }

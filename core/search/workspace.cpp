@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -118,6 +119,29 @@ void Workspace::init(const WorkspaceInit& in) {
                           rel(predictorOf(dev), in.dir)});
         }
     });
+}
+
+void fillFromTrainingRecord(WorkspaceInit& in) {
+    const fs::path ckDir = fs::path(in.checkpoint).parent_path();
+    const fs::path recPath = ckDir / "train_options.json";
+    if (!fs::exists(recPath)) return;
+    nlohmann::json rec;
+    try {
+        rec = nlohmann::json::parse(std::ifstream(recPath));
+    } catch (const std::exception& e) {
+        fail(recPath.string(), std::string("is not valid JSON: ") + e.what());
+    }
+    if (!rec.is_object()) fail(recPath.string(), "is not a JSON object");
+    auto pick = [&](std::string& field, const char* key) {
+        if (field.empty() && rec.contains(key) && rec[key].is_string()) {
+            field = (ckDir / rec[key].get<std::string>()).lexically_normal().string();
+        }
+    };
+    pick(in.fitness.corpusDir, "corpus");
+    pick(in.fitness.subwordModel, "spm");
+    pick(in.fitness.dictionary, "dict");
+    if (rec.contains("src") && rec["src"].is_string()) in.fitness.sourceLang = rec["src"].get<std::string>();
+    if (rec.contains("tgt") && rec["tgt"].is_string()) in.fitness.targetLang = rec["tgt"].get<std::string>();
 }
 
 Workspace Workspace::open(const std::string& dir) {

@@ -27,6 +27,11 @@ struct WorkspaceInit {
     std::map<std::string, std::string> predictorOverrides;
 };
 
+// Fills the fitness data paths and languages `init` leaves empty from the train_options.json that
+// `hat train` wrote next to the checkpoint, when there is one. Throws hat::Error naming the file
+// when it is malformed.
+void fillFromTrainingRecord(WorkspaceInit& init);
+
 struct SearchOutcome {
     int64_t runId = 0;
     Candidate best;

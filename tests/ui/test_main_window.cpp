@@ -2,6 +2,10 @@
 // limit slider and line, instant answers, selection shared between table, plot and architecture
 // view, export, stale results dropped, error dialogs for broken workspaces, and screenshots.
 #include <QDir>
+#include <QFile>
+#include <QStatusBar>
+#include <QLabel>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QMessageBox>
 #include <QSignalSpy>
@@ -16,6 +20,7 @@
 #include "core/space/subconfig_io.h"
 #include "ui/architecture_view.h"
 #include "ui/main_window.h"
+#include "ui/new_workspace_dialog.h"
 #include "ui/pareto_plot.h"
 #include "ui/population_model.h"
 #include "ui/search_controller.h"
@@ -283,6 +288,51 @@ private Q_SLOTS:
         QVERIFY(w->grab().save(screenshotDir() + "/main_window.png"));
         QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_view.png"));
         QVERIFY(w->plot()->grab().save(screenshotDir() + "/pareto_plot.png"));
+    }
+
+    void createsAWorkspaceFromTheDialogsSettings() {
+        // The fixture's SuperTransformer with the record `hat train` leaves next to a checkpoint.
+        const QString root = QFileInfo(QString::fromStdString(fixture.workspaceDir)).path();
+        {
+            QFile rec(root + "/train_options.json");
+            QVERIFY(rec.open(QIODevice::WriteOnly));
+            rec.write(R"({"corpus": "corpus", "dict": "corpus/dict.txt", "src": "en", "tgt": "de"})");
+        }
+        NewWorkspaceDialog dialog(root + "/data");
+        QVERIFY(!dialog.problem().isEmpty());  // no directory yet
+        dialog.setDirectory(tmp.filePath("created"));
+        dialog.setCheckpoint(root + "/supernet.pt");
+        dialog.setSpace(QString::fromStdString(hat::test::sourcePath("data/spaces/space0.yml")));
+        dialog.setFitnessSentences(20);
+        dialog.setDevices({"local/1t"});
+        QCOMPARE(dialog.problem(), QString());
+        QVERIFY(dialog.grab().save(screenshotDir() + "/new_workspace_dialog.png"));
+        QSignalSpy created(w->controller(), &SearchController::workspaceCreated);
+        w->createWorkspace(dialog.init());
+        QTRY_COMPARE_WITH_TIMEOUT(created.count(), 1, 60000);
+        QVERIFY(QFileInfo::exists(tmp.filePath("created/workspace.db")));
+        QTRY_COMPARE_WITH_TIMEOUT(w->workspaceDir(), tmp.filePath("created"), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(w->currentDevice(), QString("local/1t"), 30000);
+        NewWorkspaceDialog again(root + "/data");
+        again.setDirectory(tmp.filePath("created"));
+        QCOMPARE(again.problem(), QString("That directory already holds a workspace."));
+
+        // A checkpoint without a training record: an error dialog that names it.
+        QDir().mkpath(tmp.filePath("bare"));
+        QVERIFY(QFile::copy(root + "/supernet.pt", tmp.filePath("bare/supernet.pt")));
+        WorkspaceInit bad = dialog.init();
+        bad.dir = tmp.filePath("not_created").toStdString();
+        bad.checkpoint = tmp.filePath("bare/supernet.pt").toStdString();
+        w->createWorkspace(bad);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = w->findChild<QMessageBox*>("errorDialog")) != nullptr, 30000);
+        QVERIFY(box->text().contains("bare/supernet.pt"));
+        QVERIFY(box->text().contains("train_options.json"));
+        box->accept();
+        QTRY_VERIFY(w->findChild<QMessageBox*>("errorDialog") == nullptr);
+        QVERIFY(!QFileInfo::exists(tmp.filePath("not_created/workspace.db")));
+        w->openWorkspace(QString::fromStdString(fixture.workspaceDir));
+        QTRY_COMPARE_WITH_TIMEOUT(w->workspaceDir(), QString::fromStdString(fixture.workspaceDir), 30000);
     }
 
     void brokenWorkspaceShowsErrorDialog() {
