@@ -16,6 +16,7 @@
 #include "core/eval/sequence_generator.h"
 #include "core/eval/validation.h"
 #include "core/model/checkpoint.h"
+#include "core/model/inherited_weights.h"
 #include "core/space/subconfig_io.h"
 #include "core/train/trainer.h"
 #include "core/util/error.h"
@@ -234,6 +235,32 @@ int cmdEval(const std::vector<std::string>& argv) {
         if (j.contains("bleu")) {
             std::printf("%s\nchrF2 = %.2f\n", j["bleu_formatted"].get<std::string>().c_str(), j["chrf"].get<double>());
         }
+    }
+    return 0;
+}
+
+int cmdArchWeights(const std::vector<std::string>& argv) {
+    Args args(argv, {"--checkpoint", "--space", "--out"}, {"--json"});
+    args.expectPositional(1, "ARCH.yml");
+    DesignSpace space = DesignSpace::loadYaml(args.require("--space"));
+    const SubConfig config = loadSubConfig(args.positional()[0], &space);
+    const std::string out = args.require("--out");
+    SuperTransformer model = loadSuperTransformer(args.require("--checkpoint"), &space);
+    const TensorDict weights = inheritedWeights(*model, config);
+    saveTensorDict(weights, out);
+    int64_t numel = 0;
+    for (const auto& [name, t] : weights) numel += t.numel();
+    if (args.has("--json")) {
+        nlohmann::json j;
+        j["out"] = out;
+        j["tensors"] = weights.size();
+        j["parameters"] = numel;
+        j["width_divisor"] = model->options().widthDivisor;
+        j["summary"] = config.summary();
+        std::cout << j.dump(2) << "\n";
+    } else {
+        std::printf("%s: %zu tensors, %lld parameters (embeddings included) of %s\n", out.c_str(), weights.size(),
+                    static_cast<long long>(numel), config.summary().c_str());
     }
     return 0;
 }

@@ -15,6 +15,7 @@ int cmdPredictorEval(const std::vector<std::string>& args);
 int cmdDataPrepare(const std::vector<std::string>& args);
 int cmdTrain(const std::vector<std::string>& args);
 int cmdEval(const std::vector<std::string>& args);
+int cmdArchWeights(const std::vector<std::string>& args);
 int cmdWorkspaceInit(const std::vector<std::string>& args);
 int cmdSearch(const std::vector<std::string>& args);
 int cmdPareto(const std::vector<std::string>& args);

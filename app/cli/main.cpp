@@ -18,6 +18,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
     using namespace hat::cli;
     static const std::map<std::string, std::pair<Command, const char*>> table = {
         {"arch info", {cmdArchInfo, "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--json]"}},
+        {"arch weights", {cmdArchWeights, "--checkpoint C --space S.yml ARCH.yml --out WEIGHTS.pt [--json]"}},
         {"arch sample", {cmdArchSample, "--space SPACE.yml --seed N [--json]"}},
         {"bleu", {cmdBleu, kBleuUsage}},
         {"workspace init", {cmdWorkspaceInit, "DIR --space S.yml --checkpoint C [--devices ID,...] [--corpus DIR --dict D --spm M] [--fitness-sentences N] [--fitness-sampling spread|first] [--data-dir data]"}},
