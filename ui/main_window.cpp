@@ -232,6 +232,14 @@ void MainWindow::createMenus() {
     file->addSeparator();
     exportArchAction_ = file->addAction(tr("Export &Architecture (YAML/JSON)..."), this,
                                         &MainWindow::chooseArchitectureExport);
+    exportWeightsAction_ = file->addAction(tr("Export Inherited &Weights..."), this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Inherited Weights"), "subtransformer.pt",
+                                                          tr("Tensor dicts (*.pt)"));
+        if (!path.isEmpty()) exportWeights(path);
+    });
+    exportWeightsAction_->setToolTip(tr("The selected SubTransformer's weights cut from the SuperTransformer, "
+                                        "as a dict of tensors under fairseq's names"));
+    exportWeightsAction_->setEnabled(false);
     file->addAction(tr("Export &Plot (PNG/PDF)..."), this, &MainWindow::choosePlotExport);
     file->addAction(tr("Export All &Evaluations (CSV)..."), this, [this] { choosePointsExport(false); });
     file->addAction(tr("Export Pareto &Front (CSV)..."), this, [this] { choosePointsExport(true); });
@@ -325,6 +333,10 @@ void MainWindow::choosePointsExport(bool frontOnly) {
 
 void MainWindow::wireController() {
     connect(controller_, &SearchController::workspaceOpened, this, &MainWindow::onWorkspaceOpened);
+    connect(controller_, &SearchController::weightsExported, this, [this](const QString& path, qint64 n) {
+        statusLabel_->setText(tr("Wrote %1 (%2 parameters)").arg(path).arg(n));
+        log(tr("Inherited weights written to %1: %2 parameters").arg(path).arg(n));
+    });
     connect(controller_, &SearchController::workspaceCreated, this, [this](const QString& dir) {
         log(tr("Created workspace %1").arg(dir));
         openWorkspace(dir);
@@ -615,6 +627,7 @@ void MainWindow::selectGene(const std::optional<Gene>& gene) {
     selected_ = gene;
     plot_->setSelected(gene);
     exportArchAction_->setEnabled(gene.has_value());
+    exportWeightsAction_->setEnabled(gene.has_value());
     if (!gene || !info_) {
         archView_->setConfig(std::nullopt);
         return;
@@ -638,6 +651,13 @@ void MainWindow::selectGene(const std::optional<Gene>& gene) {
 }
 
 // ---- export ---------------------------------------------------------------------------------
+
+bool MainWindow::exportWeights(const QString& path) {
+    if (!selected_ || !info_) return false;
+    statusLabel_->setText(tr("Exporting weights to %1 ...").arg(path));
+    controller_->exportWeights(*selected_, path);
+    return true;
+}
 
 bool MainWindow::exportArchitecture(const QString& path, QString* error) {
     if (!selected_ || !info_) {

@@ -68,6 +68,9 @@ public:
     // Export the selected architecture (.yml/.yaml or .json) / the plot (.png or .pdf).
     bool exportArchitecture(const QString& path, QString* error = nullptr);
     bool exportPlot(const QString& path, QString* error = nullptr);
+    // The selected SubTransformer's inherited weights (.pt, a dict of tensors), written on the
+    // worker thread; false when nothing is selected.
+    bool exportWeights(const QString& path);
     // Every evaluated architecture (or only the Pareto front) with its latency on the current
     // device, loss, BLEU, parameters, FLOPs and genes, as CSV.
     bool exportPointsCsv(const QString& path, bool frontOnly, QString* error = nullptr);
@@ -150,6 +153,7 @@ private:
     QMenu* recentMenu_ = nullptr;
     QMenu* viewMenu_ = nullptr;
     QAction* exportArchAction_ = nullptr;
+    QAction* exportWeightsAction_ = nullptr;
     QLabel* statusLabel_ = nullptr;
     QLabel* supernetLabel_ = nullptr;
     QLabel* fitnessLabel_ = nullptr;

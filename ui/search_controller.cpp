@@ -113,6 +113,20 @@ void SearchController::createWorkspace(const WorkspaceInit& init) {
     });
 }
 
+void SearchController::exportWeights(const Gene& gene, const QString& path) {
+    SearchWorker* w = worker_;
+    post([this, w, gene, path] {
+        try {
+            if (!w->ws) throw Error("no workspace is open");
+            const qint64 n = w->ws->exportInheritedWeights(gene, path.toStdString());
+            deliver([this, path, n] { Q_EMIT weightsExported(path, n); });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, msg] { Q_EMIT failed(msg); });
+        }
+    });
+}
+
 JobId SearchController::requestPoints(const QString& device) {
     const JobId id = nextId();
     latestPoints_ = id;

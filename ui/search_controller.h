@@ -66,6 +66,9 @@ public:
     JobId requestPoints(const QString& device);
     JobId requestInstantAnswer(const QString& device, double limitMs, bool useUpper = false);
     JobId requestTrust(const QString& device);
+    // Writes the SubTransformer's inherited weights (a dict of tensors) to `path`; answers with
+    // weightsExported or failed.
+    void exportWeights(const Gene& gene, const QString& path);
     // Cancels the running search (if any) and queues this one.
     JobId startSearch(const QString& device, const EvolutionSettings& settings, bool warm);
     void cancelSearch();
@@ -78,6 +81,7 @@ Q_SIGNALS:
     void workspaceOpened(const hat::ui::WorkspaceInfo& info);
     void workspaceFailed(const QString& dir, const QString& message);
     void workspaceCreated(const QString& dir);
+    void weightsExported(const QString& path, qint64 parameters);
     void pointsReady(hat::ui::JobId job, const hat::ui::PointSet& points);
     void instantAnswer(hat::ui::JobId job, const hat::ui::InstantAnswer& answer);
     void trustReady(hat::ui::JobId job, const hat::ui::PredictorTrust& trust);

@@ -9,6 +9,8 @@
 
 #include "core/latency/device.h"
 #include "core/latency/latency_predictor.h"
+#include "core/model/checkpoint.h"
+#include "core/model/inherited_weights.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -187,6 +189,16 @@ SupernetFitness& Workspace::fitness() {
         d->fitness = std::make_unique<SupernetFitness>(checkpointPath(), o, d->db);
     }
     return *d->fitness;
+}
+
+int64_t Workspace::exportInheritedWeights(const Gene& gene, const std::string& path) {
+    DesignSpace space = d->space;
+    SuperTransformer model = loadSuperTransformer(checkpointPath(), &space);
+    const TensorDict weights = inheritedWeights(*model, geneToConfig(gene, space));
+    saveTensorDict(weights, path);
+    int64_t n = 0;
+    for (const auto& [name, t] : weights) n += t.numel();
+    return n;
 }
 
 const LatencyPredictor& Workspace::predictor(const std::string& name) {

@@ -57,6 +57,10 @@ public:
     DeviceRecord device(const std::string& name);  // throws listing the names
     std::string checkpointPath();
 
+    // Writes the SubTransformer's inherited weights from this workspace's SuperTransformer to `path`
+    // (a dict of tensors, see model/inherited_weights.h); returns the number of parameters written.
+    int64_t exportInheritedWeights(const Gene& gene, const std::string& path);
+
     // The device's latency predictor (loaded once), e.g. for its held-out rows.
     const LatencyPredictor& predictor(const std::string& device);
     // Predicted latency of a gene on a device (cached per device).

@@ -16,6 +16,7 @@
 #include <QComboBox>
 #include <QtTest>
 
+#include "core/model/checkpoint.h"
 #include "core/space/gene.h"
 #include "core/space/subconfig_io.h"
 #include "ui/architecture_view.h"
@@ -188,6 +189,24 @@ private Q_SLOTS:
         QVERIFY(w->exportPlot(pdf));
         QVERIFY(QFileInfo(png).size() > 1000);
         QVERIFY(QFileInfo(pdf).size() > 1000);
+    }
+
+    void exportsInheritedWeights() {
+        QVERIFY(w->selectedGene().has_value());
+        const SubConfig c = geneToConfig(*w->selectedGene(), fixture.space);
+        QSignalSpy done(w->controller(), &SearchController::weightsExported);
+        const QString path = tmp.filePath("weights.pt");
+        QVERIFY(w->exportWeights(path));
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
+        const hat::TensorDict d = hat::loadTensorDict(path.toStdString());
+        // Every active decoder layer and nothing beyond; widths at the fixture's divisor 16.
+        QVERIFY(d.count("decoder.layers." + std::to_string(c.decoderLayerNum - 1) + ".fc1.weight"));
+        QVERIFY(!d.count("decoder.layers." + std::to_string(c.decoderLayerNum) + ".fc1.weight"));
+        QCOMPARE(d.at("encoder.embed_tokens.weight").size(1), int64_t(c.encoderEmbedDim / 16));
+        QCOMPARE(d.at("encoder.layers.0.fc1.weight").size(0), int64_t(c.encoderFfnDim[0] / 16));
+        qint64 n = 0;
+        for (const auto& [name, t] : d) n += t.numel();
+        QCOMPARE(done.at(0).at(1).value<qint64>(), n);
     }
 
     void exportsEvaluationsAndFrontAsCsv() {
