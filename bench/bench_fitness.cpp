@@ -4,15 +4,11 @@
 //
 //   bench_fitness [--checkpoint C] [--sentences 32,64,100] [--random 16]
 #include <cstdio>
-#include <random>
-#include <sstream>
 
 #include "bench/fitness_bench_common.h"
 #include "core/eval/fitness_evaluator.h"
 #include "core/model/checkpoint.h"
 #include "core/util/allocator.h"
-#include "core/space/gene.h"
-#include "core/space/sampling.h"
 
 using namespace hat;
 using namespace hat::bench;
@@ -25,20 +21,14 @@ int main(int argc, char** argv) {
         const std::string a = argv[i];
         if (a == "--checkpoint") checkpoint = argv[i + 1];
         else if (a == "--random") randomCount = std::stoi(argv[i + 1]);
-        else if (a == "--sentences") {
-            sizes.clear();
-            std::stringstream ss(argv[i + 1]);
-            for (std::string s; std::getline(ss, s, ',');) sizes.push_back(std::stoi(s));
-        }
+        else if (a == "--sentences") sizes = intList(argv[i + 1]);
     }
     at::set_num_threads(1);
     keepFreedMemory();
     DesignSpace space = DesignSpace::loadYaml(kRoot + "/data/spaces/space0.yml");
     SuperTransformer model = loadSuperTransformer(checkpoint, &space);
     const Dictionary dict = Dictionary::loadFairseq(kRoot + "/data/demo/dict.txt");
-    std::mt19937_64 rng(7);
-    std::vector<SubConfig> randomConfigs;
-    for (int i = 0; i < randomCount; ++i) randomConfigs.push_back(geneToConfig(sampleGene(space, rng), space));
+    const std::vector<SubConfig> sampled = randomConfigs(space, randomCount, 7);
 
     std::printf("fitness evaluations on the demo SuperTransformer (%s)\n", checkpoint.c_str());
     std::printf("%9s %8s %8s | %14s %14s | %14s %14s\n", "sentences", "src tok", "tgt tok", "largest ms",
@@ -59,8 +49,8 @@ int main(int argc, char** argv) {
         for (int threads : {1, 2}) {
             FitnessEvaluator par(model, batches, threads, 0);
             const auto t0 = std::chrono::steady_clock::now();
-            par.evaluate(randomConfigs);
-            perEval[threads - 1] = secondsSince(t0) * 1000.0 / randomConfigs.size();
+            par.evaluate(sampled);
+            perEval[threads - 1] = secondsSince(t0) * 1000.0 / sampled.size();
         }
         std::printf("%9d %8lld %8lld | %11.1f ms %11.1f ms | %5.1f ms %4.1f/s %5.1f ms %4.1f/s\n", n,
                     static_cast<long long>(data.sourceTokens), static_cast<long long>(data.targetTokens),

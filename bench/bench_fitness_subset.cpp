@@ -7,15 +7,11 @@
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
-#include <random>
-#include <sstream>
 
 #include "bench/fitness_bench_common.h"
 #include "core/eval/fitness_evaluator.h"
 #include "core/model/checkpoint.h"
 #include "core/util/allocator.h"
-#include "core/space/gene.h"
-#include "core/space/sampling.h"
 
 using namespace hat;
 using namespace hat::bench;
@@ -73,20 +69,14 @@ int main(int argc, char** argv) {
         if (a == "--checkpoint") checkpoint = argv[i + 1];
         else if (a == "--archs") archs = std::stoi(argv[i + 1]);
         else if (a == "--threads") threads = std::stoi(argv[i + 1]);
-        else if (a == "--sentences") {
-            sizes.clear();
-            std::stringstream ss(argv[i + 1]);
-            for (std::string s; std::getline(ss, s, ',');) sizes.push_back(std::stoi(s));
-        }
+        else if (a == "--sentences") sizes = intList(argv[i + 1]);
     }
     at::set_num_threads(1);
     keepFreedMemory();
     DesignSpace space = DesignSpace::loadYaml(kRoot + "/data/spaces/space0.yml");
     SuperTransformer model = loadSuperTransformer(checkpoint, &space);
     const Dictionary dict = Dictionary::loadFairseq(kRoot + "/data/demo/dict.txt");
-    std::mt19937_64 rng(2024);
-    std::vector<SubConfig> configs;
-    for (int i = 0; i < archs; ++i) configs.push_back(geneToConfig(sampleGene(space, rng), space));
+    const std::vector<SubConfig> configs = randomConfigs(space, archs, 2024);
 
     auto lossesOn = [&](int sentences, double& seconds, int64_t& tokens) {
         const TokenizedCorpus data = loadFitnessSet(demoFitnessSet(sentences), dict);

@@ -27,13 +27,16 @@ TensorDict inheritedWeights(SuperTransformerImpl& model, const SubConfig& nomina
         out[name + ".weight"] = cut(l.weight, outDim, in);
         out[name + ".bias"] = cut(l.bias, outDim);
     };
+    auto selfAttention = [&](const std::string& p, SuperAttentionImpl& a, SuperLayerNormImpl& n, int64_t d) {
+        out[p + "self_attn.in_proj_weight"] = cut(a.in_proj_weight, 3 * q, d);
+        out[p + "self_attn.in_proj_bias"] = cut(a.in_proj_bias, 3 * q);
+        linear(p + "self_attn.out_proj", *a.out_proj, q, d);
+        norm(p + "self_attn_layer_norm", n, d);
+    };
     for (int i = 0; i < c.encoderLayerNum; ++i) {
         auto& layer = *model.encoder->layers[i]->as<EncoderLayer>();
         const std::string p = "encoder.layers." + std::to_string(i) + ".";
-        out[p + "self_attn.in_proj_weight"] = cut(layer.self_attn->in_proj_weight, 3 * q, es);
-        out[p + "self_attn.in_proj_bias"] = cut(layer.self_attn->in_proj_bias, 3 * q);
-        linear(p + "self_attn.out_proj", *layer.self_attn->out_proj, q, es);
-        norm(p + "self_attn_layer_norm", *layer.self_attn_layer_norm, es);
+        selfAttention(p, *layer.self_attn, *layer.self_attn_layer_norm, es);
         linear(p + "fc1", *layer.fc1, es, c.encoderFfnDim[i]);
         linear(p + "fc2", *layer.fc2, c.encoderFfnDim[i], es);
         norm(p + "final_layer_norm", *layer.final_layer_norm, es);
@@ -41,10 +44,7 @@ TensorDict inheritedWeights(SuperTransformerImpl& model, const SubConfig& nomina
     for (int i = 0; i < c.decoderLayerNum; ++i) {
         auto& layer = *model.decoder->layers[i]->as<DecoderLayer>();
         const std::string p = "decoder.layers." + std::to_string(i) + ".";
-        out[p + "self_attn.in_proj_weight"] = cut(layer.self_attn->in_proj_weight, 3 * q, ds);
-        out[p + "self_attn.in_proj_bias"] = cut(layer.self_attn->in_proj_bias, 3 * q);
-        linear(p + "self_attn.out_proj", *layer.self_attn->out_proj, q, ds);
-        norm(p + "self_attn_layer_norm", *layer.self_attn_layer_norm, ds);
+        selfAttention(p, *layer.self_attn, *layer.self_attn_layer_norm, ds);
         const auto& w = layer.encoder_attn->in_proj_weight;
         if (es == ds) {
             out[p + "encoder_attn.in_proj_weight"] = cut(w, 3 * q, ds);
