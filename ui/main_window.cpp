@@ -38,6 +38,7 @@
 #include "ui/new_workspace_dialog.h"
 #include "ui/pareto_plot.h"
 #include "ui/population_model.h"
+#include "ui/device_comparison_view.h"
 #include "ui/trust_plot.h"
 
 namespace hat::ui {
@@ -189,6 +190,17 @@ void MainWindow::createWidgets() {
     logDock->setWidget(log_);
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     tabifyDockWidget(popDock, logDock);
+
+    // Devices side by side: wide, so it shares the bottom area (or floats, at the user's choice).
+    comparisonDock_ = new QDockWidget(tr("Device Comparison"), this);
+    comparisonDock_->setObjectName("comparisonDock");
+    comparisonView_ = new DeviceComparisonView(controller_, comparisonDock_);
+    comparisonDock_->setWidget(comparisonView_);
+    addDockWidget(Qt::BottomDockWidgetArea, comparisonDock_);
+    tabifyDockWidget(popDock, comparisonDock_);
+    connect(comparisonDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible && info_) comparisonView_->refresh();
+    });
     popDock->raise();
     resizeDocks({popDock}, {250}, Qt::Vertical);
 
@@ -253,6 +265,13 @@ void MainWindow::createMenus() {
     search->addAction(tr("&Cancel"), this, &MainWindow::cancelSearch);
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     viewMenu_->addAction(tr("&Fit plot to data"), this, [this] { plot_->rescaleToData(); });
+    QAction* compare = viewMenu_->addAction(tr("Compare &Devices"), this, [this] {
+        comparisonDock_->show();
+        comparisonDock_->raise();
+    });
+    compare->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
+    compare->setToolTip(tr("Pareto fronts of several devices side by side, and the architecture each gets "
+                           "at the same relative limit"));
     QAction* pin = viewMenu_->addAction(tr("Compare: &Pin Selection as Reference"), this, &MainWindow::pinDiffReference);
     pin->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     pin->setToolTip(tr("Later selections are drawn next to this architecture with the differences highlighted"));
@@ -448,6 +467,7 @@ void MainWindow::onWorkspaceOpened(const WorkspaceInfo& info) {
         deviceCombo_->setItemData(deviceCombo_->count() - 1, QString::fromStdString(d.source), Qt::ToolTipRole);
     }
     syncing_ = false;
+    comparisonView_->setWorkspace(info);
     log(tr("Workspace %1: %2 device(s), SuperTransformer %3").arg(info.dir).arg(info.devices.size()).arg(info.checkpoint));
     statusLabel_->setText(tr("Workspace %1").arg(info.dir));
     updateStatus();
@@ -618,6 +638,7 @@ void MainWindow::onSearchFinished(JobId, const SearchOutcome& out) {
             .arg(out.best.fitness, 0, 'f', 4)
             .arg(out.best.latency.ms, 0, 'f', 1));
     if (!out.best.gene.empty()) selectGene(out.best.gene);
+    if (!comparisonDock_->visibleRegion().isEmpty()) comparisonView_->refresh();
     controller_->requestPoints(currentDevice());
 }
 

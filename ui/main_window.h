@@ -10,6 +10,7 @@
 #include "ui/search_controller.h"
 
 class QComboBox;
+class QDockWidget;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -25,6 +26,7 @@ class QTimer;
 namespace hat::ui {
 
 class ArchitectureView;
+class DeviceComparisonView;
 class ParetoPlot;
 class PopulationModel;
 class TrustPlot;
@@ -84,6 +86,8 @@ public:
     ParetoPlot* plot() const { return plot_; }
     ArchitectureView* architectureView() const { return archView_; }
     TrustPlot* trustPlot() const { return trustPlot_; }
+    DeviceComparisonView* comparisonView() const { return comparisonView_; }
+    QDockWidget* comparisonDock() const { return comparisonDock_; }
     PopulationModel* populationModel() const { return popModel_; }
     QTableView* populationTable() const { return table_; }
     QSlider* limitSlider() const { return slider_; }
@@ -135,6 +139,8 @@ private:
     ParetoPlot* plot_ = nullptr;
     ArchitectureView* archView_ = nullptr;
     TrustPlot* trustPlot_ = nullptr;
+    DeviceComparisonView* comparisonView_ = nullptr;
+    QDockWidget* comparisonDock_ = nullptr;
     PopulationModel* popModel_ = nullptr;
     QSortFilterProxyModel* proxy_ = nullptr;
     QTableView* table_ = nullptr;

@@ -32,6 +32,7 @@ void registerMetaTypes() {
     qRegisterMetaType<hat::ui::InstantAnswer>();
     qRegisterMetaType<hat::ui::PointSet>();
     qRegisterMetaType<hat::ui::PredictorTrust>();
+    qRegisterMetaType<hat::ui::DeviceComparison>();
     qRegisterMetaType<hat::GenerationReport>();
     qRegisterMetaType<hat::SearchOutcome>();
 }
@@ -177,6 +178,28 @@ JobId SearchController::requestTrust(const QString& device) {
             PredictorTrust t{device, q(p.description()), p.heldOut(), p.heldOutReport()};
             deliver([this, id, t = std::move(t)] {
                 if (id == latestTrust_) Q_EMIT trustReady(id, t);
+            });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, msg] { Q_EMIT failed(msg); });
+        }
+    });
+    return id;
+}
+
+JobId SearchController::requestComparison(const QStringList& devices, double relative, bool useUpper) {
+    const JobId id = nextId();
+    latestComparison_ = id;
+    std::vector<std::string> names;
+    for (const QString& d : devices) names.push_back(d.toStdString());
+    SearchWorker* w = worker_;
+    post([this, w, id, names, relative, useUpper] {
+        // Dragging the relative limit queues many of these; only the newest is worth the queries.
+        if (id != latestComparison_ || !w->ws) return;
+        try {
+            DeviceComparison c{relative, useUpper, compareDevices(*w->ws, names, relative, useUpper)};
+            deliver([this, id, c = std::move(c)] {
+                if (id == latestComparison_) Q_EMIT comparisonReady(id, c);
             });
         } catch (const std::exception& e) {
             const QString msg = q(e.what());

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/latency/latency_predictor.h"
+#include "core/search/device_comparison.h"
 #include "core/search/workspace.h"
 
 class QThread;
@@ -50,6 +51,13 @@ struct PredictorTrust {
     PredictionReport report;
 };
 
+// Devices side by side at one relative limit (see core/search/device_comparison.h).
+struct DeviceComparison {
+    double relative = 0.5;
+    bool useUpper = false;
+    std::vector<DeviceComparisonRow> rows;
+};
+
 class SearchWorker;
 
 class SearchController : public QObject {
@@ -66,6 +74,7 @@ public:
     JobId requestPoints(const QString& device);
     JobId requestInstantAnswer(const QString& device, double limitMs, bool useUpper = false);
     JobId requestTrust(const QString& device);
+    JobId requestComparison(const QStringList& devices, double relative, bool useUpper = false);
     // Writes the SubTransformer's inherited weights (a dict of tensors) to `path`; answers with
     // weightsExported or failed.
     void exportWeights(const Gene& gene, const QString& path);
@@ -85,6 +94,7 @@ Q_SIGNALS:
     void pointsReady(hat::ui::JobId job, const hat::ui::PointSet& points);
     void instantAnswer(hat::ui::JobId job, const hat::ui::InstantAnswer& answer);
     void trustReady(hat::ui::JobId job, const hat::ui::PredictorTrust& trust);
+    void comparisonReady(hat::ui::JobId job, const hat::ui::DeviceComparison& comparison);
     void searchStarted(hat::ui::JobId job);
     void generationFinished(hat::ui::JobId job, const hat::GenerationReport& report);
     void searchFinished(hat::ui::JobId job, const hat::SearchOutcome& outcome);
@@ -105,7 +115,7 @@ private:
     std::atomic<JobId> lastId_{0};
     // Latest job of each kind; read by the worker to skip superseded queued jobs.
     std::atomic<JobId> latestOpen_{0}, latestPoints_{0}, latestInstant_{0}, latestSearch_{0},
-        latestTrust_{0};
+        latestTrust_{0}, latestComparison_{0};
     std::shared_ptr<CancelToken> cancel_;
     int pendingSearches_ = 0;
 };
@@ -118,5 +128,6 @@ Q_DECLARE_METATYPE(hat::ui::WorkspaceInfo)
 Q_DECLARE_METATYPE(hat::ui::InstantAnswer)
 Q_DECLARE_METATYPE(hat::ui::PointSet)
 Q_DECLARE_METATYPE(hat::ui::PredictorTrust)
+Q_DECLARE_METATYPE(hat::ui::DeviceComparison)
 Q_DECLARE_METATYPE(hat::GenerationReport)
 Q_DECLARE_METATYPE(hat::SearchOutcome)

@@ -9,6 +9,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "core/search/device_comparison.h"
 #include "core/search/workspace.h"
 #include "core/space/arch_metrics.h"
 #include "core/space/subconfig_io.h"
@@ -152,6 +153,45 @@ int cmdPareto(const std::vector<std::string>& argv) {
             std::printf("%8.1f ms  loss %.4f  %s\n", p.latencyMs, p.validLoss, c.summary().c_str());
         }
     }
+    return 0;
+}
+
+int cmdCompare(const std::vector<std::string>& argv) {
+    Args args(argv, {"--workspace", "--devices", "--relative-limit"}, {"--upper-bound", "--json"});
+    args.expectPositional(0, "no positional arguments");
+    Workspace w = Workspace::open(args.require("--workspace"));
+    std::vector<std::string> devices = splitList(args.get("--devices", ""));
+    if (devices.empty()) {
+        for (const auto& d : w.devices()) devices.push_back(d.name);
+    }
+    const double relative = args.getDouble("--relative-limit", 0.5);
+    if (!(relative >= 0.0 && relative <= 1.0)) throw UsageError("--relative-limit must be between 0 and 1");
+    const auto rows = compareDevices(w, devices, relative, args.has("--upper-bound"));
+    const DesignSpace space = w.space();
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : rows) {
+        nlohmann::json j = {{"device", r.device}, {"smallest_ms", r.smallestMs}, {"largest_ms", r.largestMs},
+                            {"limit_ms", r.limitMs}, {"evaluated", r.points.size()},
+                            {"front_size", r.front.size()}, {"best", nullptr}};
+        if (r.best) {
+            const SubConfig c = geneToConfig(r.best->gene, space);
+            j["best"] = {{"gene", r.best->gene}, {"valid_loss", r.best->validLoss},
+                         {"latency_ms", r.best->latencyMs}, {"latency_upper_ms", r.best->latencyUpperMs},
+                         {"params", hatParameterCount(c, space.qkvDim)}, {"summary", c.summary()}};
+        }
+        out.push_back(j);
+        if (!args.has("--json")) {
+            std::printf("%-24s limit %9.1f ms (%.0f%% of %.1f..%.1f)  ", r.device.c_str(), r.limitMs,
+                        relative * 100.0, r.smallestMs, r.largestMs);
+            if (r.best) {
+                std::printf("%8.1f ms  loss %.4f  %s\n", r.best->latencyMs, r.best->validLoss,
+                            geneToConfig(r.best->gene, space).summary().c_str());
+            } else {
+                std::printf("nothing evaluated under the limit\n");
+            }
+        }
+    }
+    if (args.has("--json")) std::cout << nlohmann::json{{"relative_limit", relative}, {"devices", out}}.dump(2) << "\n";
     return 0;
 }
 

@@ -103,10 +103,15 @@ int cmdTrain(const std::vector<std::string>& argv) {
               {"--corpus", "--src", "--tgt", "--spm", "--dict", "--space", "--out", "--width-divisor",
                "--max-updates", "--max-tokens", "--lr", "--warmup", "--seed", "--threads",
                "--validate-every", "--checkpoint-every", "--max-valid-batches", "--dropout",
-               "--clip-norm"},
+               "--clip-norm", "--sampling"},
               {"--json"});
     args.expectPositional(0, "no positional arguments");
     TrainOptions o;
+    try {
+        o.sampling = parseSampling(args.get("--sampling", "hat"));
+    } catch (const Error& e) {
+        throw UsageError(std::string("--sampling: ") + e.what());
+    }
     o.corpusDir = args.require("--corpus");
     o.sourceLang = args.get("--src", "en");
     o.targetLang = args.get("--tgt", "de");
@@ -134,7 +139,8 @@ int cmdTrain(const std::vector<std::string>& argv) {
         {"spm", relativeTo(o.subwordModel, o.outDir)}, {"dict", relativeTo(o.dictionary, o.outDir)},
         {"space", relativeTo(args.require("--space"), o.outDir)}, {"width_divisor", o.widthDivisor},
         {"max_updates", o.maxUpdates}, {"max_tokens", o.maxTokens}, {"lr", o.peakLr},
-        {"warmup", o.warmupUpdates}, {"seed", o.seed}, {"dropout", o.dropout}, {"clip_norm", o.clipNorm}};
+        {"warmup", o.warmupUpdates}, {"seed", o.seed}, {"dropout", o.dropout}, {"clip_norm", o.clipNorm},
+        {"sampling", samplingName(o.sampling)}};
     std::ofstream(o.outDir + "/train_options.json") << record.dump(2) << "\n";
 
     PrintingObserver obs;

@@ -19,6 +19,7 @@ int cmdArchWeights(const std::vector<std::string>& args);
 int cmdWorkspaceInit(const std::vector<std::string>& args);
 int cmdSearch(const std::vector<std::string>& args);
 int cmdPareto(const std::vector<std::string>& args);
+int cmdCompare(const std::vector<std::string>& args);
 int cmdExport(const std::vector<std::string>& args);
 
 }  // namespace hat::cli

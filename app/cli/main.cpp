@@ -24,6 +24,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
         {"workspace init", {cmdWorkspaceInit, "DIR --space S.yml --checkpoint C [--devices ID,...] [--corpus DIR --dict D --spm M] [--fitness-sentences N] [--fitness-sampling spread|first] [--data-dir data]"}},
         {"search", {cmdSearch, "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] [--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] [--resume RUN] [--threads T] [--json]"}},
         {"pareto", {cmdPareto, "--workspace DIR --device NAME [--csv] [--all] [--upper-bound]"}},
+        {"compare", {cmdCompare, "--workspace DIR [--devices A,B,...] [--relative-limit 0.5] [--upper-bound] [--json]"}},
         {"export", {cmdExport, "--workspace DIR --run ID --format yaml|json|csv"}},
         {"latency measure", {cmdLatencyMeasure, "--space S.yml --out FILE.csv (--samples N [--seed N] | --arch ARCH.yml) [--threads T] [--runs R] [--warmups W] [--src-len L] [--tgt-len L] [--beam B] [--vocab V] [--quiet]"}},
         {"latency predict", {cmdLatencyPredict, "--predictor P [--space S.yml] [--hat-lat-norm N] [--json] ARCH.yml"}},
@@ -31,7 +32,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
         {"predictor train", {cmdPredictorTrain, "--dataset CSV --out P [--seed N] [--space S.yml] [--steps N] [--folds K] [--threads T] [--hat-recipe [--hat-lat-norm N]] [--json] [--quiet]"}},
         {"predictor eval", {cmdPredictorEval, "--predictor P --dataset CSV [--hat-lat-norm N] [--json]"}},
         {"data prepare", {cmdDataPrepare, "--corpus DIR --out DIR [--src en] [--tgt de] [--vocab-size 8000] [--model-type unigram|bpe]"}},
-        {"train", {cmdTrain, "--corpus DIR --dict dict.txt [--spm spm.model] --space S.yml --out DIR [--width-divisor 8] [--max-updates N] [--max-tokens N] [--lr X] [--warmup N] [--seed N] [--threads N] [--json]"}},
+        {"train", {cmdTrain, "--corpus DIR --dict dict.txt [--spm spm.model] --space S.yml --out DIR [--width-divisor 8] [--max-updates N] [--max-tokens N] [--lr X] [--warmup N] [--seed N] [--threads N] [--sampling hat|largest|sandwich] [--dropout P] [--clip-norm C] [--json]"}},
         {"eval", {cmdEval, "--checkpoint C --space S.yml ARCH.yml [--split valid|test] [--bleu] [--json] [--corpus DIR --dict D --spm M] [--limit N]"}},
     };
     return table;

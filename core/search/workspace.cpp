@@ -86,14 +86,19 @@ void Workspace::init(const WorkspaceInit& in) {
     if (fs::exists(dbPath)) fail(dbPath, "a workspace already exists here");
     const DesignSpace space = DesignSpace::loadYaml(in.spacePath);
     if (!fs::exists(in.checkpoint)) fail(in.checkpoint, "cannot open file");
+    // The devices named, in the order named (the first is the window's default), else every
+    // built-in device with a trained predictor.
     std::vector<Device> chosen;
-    for (const Device& dev : builtinDevices()) {
-        const bool wanted = in.deviceIds.empty()
-                                ? (!dev.predictorPath.empty() && fs::exists(dev.resolve(in.dataDir, dev.predictorPath)))
-                                : std::find(in.deviceIds.begin(), in.deviceIds.end(), dev.id) != in.deviceIds.end();
-        if (wanted) chosen.push_back(dev);
+    if (in.deviceIds.empty()) {
+        for (const Device& dev : builtinDevices()) {
+            if (!dev.predictorPath.empty() && fs::exists(dev.resolve(in.dataDir, dev.predictorPath))) chosen.push_back(dev);
+        }
     }
-    for (const auto& id : in.deviceIds) findDevice(id);  // unknown ids: a clear error
+    for (const auto& id : in.deviceIds) {
+        const Device dev = findDevice(id);  // unknown ids: a clear error
+        const bool seen = std::any_of(chosen.begin(), chosen.end(), [&](const Device& d) { return d.id == dev.id; });
+        if (!seen) chosen.push_back(dev);
+    }
     auto predictorOf = [&](const Device& dev) {
         const auto o = in.predictorOverrides.find(dev.id);
         if (o != in.predictorOverrides.end()) return o->second;

@@ -115,7 +115,35 @@ void trimLog(const std::string& path, int64_t update) {
     std::ofstream out(path, std::ios::trunc);
     for (const auto& line : keep) out << line << "\n";
 }
+
+std::vector<SubConfig> configsOfUpdate(const TrainOptions& o, int64_t update) {
+    // HAT: the SubTransformer of update u is sample_configs(rand_seed = u).
+    const SubConfig sampled = sampleConfigHat(o.space, static_cast<uint64_t>(update));
+    switch (o.sampling) {
+        case TrainOptions::Sampling::Hat: return {sampled};
+        case TrainOptions::Sampling::Largest: return {SubConfig::largest(o.space)};
+        case TrainOptions::Sampling::Sandwich:
+            return {SubConfig::largest(o.space), SubConfig::smallest(o.space), sampled};
+    }
+    return {sampled};
+}
 }  // namespace
+
+TrainOptions::Sampling parseSampling(const std::string& name) {
+    if (name == "hat") return TrainOptions::Sampling::Hat;
+    if (name == "largest") return TrainOptions::Sampling::Largest;
+    if (name == "sandwich") return TrainOptions::Sampling::Sandwich;
+    throw Error("unknown SubTransformer sampling '" + name + "' (expected hat, largest or sandwich)");
+}
+
+std::string samplingName(TrainOptions::Sampling s) {
+    switch (s) {
+        case TrainOptions::Sampling::Hat: return "hat";
+        case TrainOptions::Sampling::Largest: return "largest";
+        case TrainOptions::Sampling::Sandwich: return "sandwich";
+    }
+    return "hat";
+}
 
 TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer,
                                   const CancelToken* cancel) {
@@ -208,8 +236,7 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
                 return result;
             }
             const Batch b = collate(data.train, batches[batchInEpoch]);
-            // HAT: the SubTransformer of update u is sample_configs(rand_seed = u).
-            const SubConfig config = sampleConfigHat(o.space, static_cast<uint64_t>(update));
+            const std::vector<SubConfig> configs = configsOfUpdate(o, update);
             const double lr = learningRate(o, update + 1);
             for (auto& group : adam.param_groups()) {
                 static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
@@ -219,9 +246,14 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
             // exactly like an uninterrupted one (whose unused weights would otherwise hold zero
             // gradients that a fresh process does not have).
             for (auto& p : params) p.mutable_grad() = torch::Tensor();
-            const auto logits = model->forward(b.source, b.prevOutput, config);
-            const LossSums s = labelSmoothedLossFromLogits(logits, b.target, o.labelSmoothing, 1);
-            (s.loss / static_cast<double>(s.ntokens)).backward();
+            double lossSum = 0.0;
+            LossSums s;
+            for (const SubConfig& config : configs) {
+                const auto logits = model->forward(b.source, b.prevOutput, config);
+                s = labelSmoothedLossFromLogits(logits, b.target, o.labelSmoothing, 1);
+                (s.loss / static_cast<double>(s.ntokens * static_cast<int64_t>(configs.size()))).backward();
+                lossSum += s.loss.item<double>();
+            }
             if (o.clipNorm > 0) torch::nn::utils::clip_grad_norm_(params, o.clipNorm);
             adam.step();
             ++update;
@@ -232,12 +264,12 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
             SupernetTrainProgress p;
             p.update = update;
             p.maxUpdates = o.maxUpdates;
-            p.trainLoss = toBase2PerToken(s.loss.item<double>(), s.ntokens);
+            p.trainLoss = toBase2PerToken(lossSum / static_cast<double>(configs.size()), s.ntokens);
             p.lr = lr;
             p.secondsElapsed = elapsed;
             p.tokensPerSecond = tokensThisRun / std::max(elapsed, 1e-9);
             p.secondsRemaining = elapsed / (update - firstUpdate) * (o.maxUpdates - update);
-            p.sampledConfig = config.summary();
+            p.sampledConfig = configs.back().summary();
             obs.onProgress(p);
             if (update % 10 == 0) {
                 log << nlohmann::json{{"update", update}, {"train_loss", p.trainLoss}, {"lr", lr},

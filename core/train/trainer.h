@@ -38,7 +38,17 @@ struct TrainOptions {
     int maxSentenceTokens = 200;
     uint64_t seed = 1;
     int threads = 0;  // 0: LibTorch's default
+    // Which SubTransformers an update trains. Hat: one, sample_configs(rand_seed = update), as HAT.
+    // Largest: the largest only (a fixed-architecture baseline). Sandwich: the largest, the smallest
+    // and HAT's sample, gradients averaged into one step (the "sandwich rule" of slimmable networks
+    // and BigNAS), which keeps both ends of the space trained when batches are small.
+    enum class Sampling { Hat, Largest, Sandwich };
+    Sampling sampling = Sampling::Hat;
 };
+
+// "hat", "largest", "sandwich"; throws hat::Error on anything else.
+TrainOptions::Sampling parseSampling(const std::string& name);
+std::string samplingName(TrainOptions::Sampling s);
 
 struct SupernetTrainProgress {
     int64_t update = 0, maxUpdates = 0;

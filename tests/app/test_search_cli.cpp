@@ -41,6 +41,7 @@ class TestSearchCli : public QObject {
 private:
     QTemporaryDir dir;
     TinySupernet tiny;
+    QString searched;  // a workspace with one finished search (for the read-only commands)
 
     QString newWorkspace(const QString& name) {
         const QString ws = dir.filePath(name);
@@ -61,6 +62,7 @@ private Q_SLOTS:
         QVERIFY(!whole.isEmpty() && !killed.isEmpty());
         const Run ref = runHat(searchArgs(whole));
         QCOMPARE(ref.code, 0);
+        searched = whole;
         const auto want = nlohmann::json::parse(ref.out.toStdString());
         QCOMPARE(want["generations"].get<int>(), 7);
         for (const char* key : {"run_id", "gene", "valid_loss", "latency_ms", "yaml", "seconds",
@@ -100,6 +102,44 @@ private Q_SLOTS:
         WorkspaceDb db = WorkspaceDb::open((killed + "/workspace.db").toStdString());
         QCOMPARE(db.run(1)->status, std::string("finished"));
         QCOMPARE(db.generationCount(1), 7);
+    }
+
+    void compareGivesEachDeviceItsRelativeLimit() {
+        QVERIFY(!searched.isEmpty());
+        const Run half = runHat({"compare", "--workspace", searched, "--relative-limit", "0.5", "--json"});
+        QCOMPARE(half.code, 0);
+        const auto j = nlohmann::json::parse(half.out.toStdString());
+        QCOMPARE(j["relative_limit"].get<double>(), 0.5);
+        QCOMPARE(j["devices"].size(), size_t(1));  // every device of the workspace by default
+        const auto& d = j["devices"][0];
+        QCOMPARE(d["device"].get<std::string>(), std::string("hat/wmt14ende_cpu_raspberrypi"));
+        const double lo = d["smallest_ms"].get<double>(), hi = d["largest_ms"].get<double>();
+        QVERIFY(lo > 0 && lo < hi);
+        QCOMPARE(d["limit_ms"].get<double>(), lo + 0.5 * (hi - lo));
+        // The search ran under 6000 ms; at 100% the limit is the largest SubTransformer's latency,
+        // above that, so the answer there is at least as good as the search's.
+        const Run full = runHat({"compare", "--workspace", searched, "--devices", "raspberrypi",
+                                 "--relative-limit", "1", "--json"});
+        QCOMPARE(full.code, 0);
+        const auto f = nlohmann::json::parse(full.out.toStdString())["devices"][0];
+        QVERIFY(f["limit_ms"].get<double>() > 6000.0);
+        const Run search = runHat({"pareto", "--workspace", searched, "--device", "raspberrypi", "--csv"});
+        QCOMPARE(search.code, 0);
+        // Independent check: the lowest loss on the front at or under the limit, from `hat pareto`.
+        double best = 1e9;
+        const QStringList lines = search.out.split('\n', Qt::SkipEmptyParts);
+        for (int i = 1; i < lines.size(); ++i) {
+            const QStringList cols = lines[i].split(',');
+            if (cols[0].toDouble() <= f["limit_ms"].get<double>()) best = std::min(best, cols[2].toDouble());
+        }
+        QVERIFY(std::abs(f["best"]["valid_loss"].get<double>() - best) < 1e-5);
+
+        const Run bad = runHat({"compare", "--workspace", searched, "--relative-limit", "2"});
+        QCOMPARE(bad.code, 2);
+        QVERIFY(bad.err.contains("--relative-limit must be between 0 and 1"));
+        const Run unknown = runHat({"compare", "--workspace", searched, "--devices", "nosuch"});
+        QVERIFY(unknown.code != 0);
+        QVERIFY(unknown.err.contains("nosuch"));
     }
 };
 

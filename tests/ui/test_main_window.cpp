@@ -12,6 +12,8 @@
 #include <QSlider>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTableWidget>
+#include <QDockWidget>
 #include <QProgressBar>
 #include <QComboBox>
 #include <QtTest>
@@ -20,6 +22,7 @@
 #include "core/space/gene.h"
 #include "core/space/subconfig_io.h"
 #include "ui/architecture_view.h"
+#include "ui/device_comparison_view.h"
 #include "ui/main_window.h"
 #include "ui/new_workspace_dialog.h"
 #include "ui/pareto_plot.h"
@@ -250,6 +253,71 @@ private Q_SLOTS:
         QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_diff_in_window.png"));
         QTest::keyClick(w.get(), Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(!w->architectureView()->reference().has_value());
+    }
+
+    void deviceComparisonAtTheSameRelativeLimit() {
+        DeviceComparisonView* view = w->comparisonView();
+        QSignalSpy shown(view, &DeviceComparisonView::comparisonShown);
+        QTest::keyClick(w.get(), Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_VERIFY(w->comparisonDock()->isVisible());
+        QCOMPARE(view->checkedDevices(), QStringList({"local/1t", "hat/wmt14ende_cpu_raspberrypi"}));
+        QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1, 60000);
+        const DeviceComparison& c = view->comparison();
+        QCOMPARE(c.rows.size(), size_t(2));
+        QCOMPARE(view->plots().size(), size_t(2));
+        QCOMPARE(view->table()->rowCount(), 2);
+        // At 50%, each device's limit sits halfway between its smallest and largest SubTransformer;
+        // the local one is the fixture's own predictor, so its ends are known here independently.
+        QCOMPARE(c.rows[0].smallestMs, fixture.smallMs);
+        QCOMPARE(c.rows[0].largestMs, fixture.largeMs);
+        QVERIFY(std::abs(c.rows[0].limitMs - midMs) < 1e-9);
+        QVERIFY(std::abs(view->plots()[0]->limit() - midMs) < 1e-9);
+        // The search ran at midMs on the local device, so it has an answer there, drawn and listed.
+        QVERIFY(c.rows[0].best.has_value());
+        QVERIFY(c.rows[0].best->latencyMs <= midMs);
+        QCOMPARE(*view->plots()[0]->selected(), c.rows[0].best->gene);
+        QCOMPARE(view->table()->item(0, 3)->text(), QString::number(c.rows[0].best->validLoss, 'f', 4));
+        // Both devices see the same evaluations.
+        QCOMPARE(view->plots()[0]->pointCount(), view->plots()[1]->pointCount());
+        QCOMPARE(view->plots()[0]->pointCount(), w->plot()->pointCount());
+
+        // Moving the relative limit moves every device's limit line without a round trip.
+        auto* slider = view->findChild<QSlider*>("relativeLimitSlider");
+        QVERIFY(slider);
+        slider->setFocus();
+        QTest::keyClick(slider, Qt::Key_Home);  // 0%: the smallest SubTransformer's latency
+        QCOMPARE(view->relativeLimit(), 0.0);
+        for (size_t i = 0; i < 2; ++i) {
+            QCOMPARE(view->plots()[i]->limit(), c.rows[i].smallestMs);
+            if (c.rows[i].best) QVERIFY(c.rows[i].best->latencyMs <= c.rows[i].smallestMs);
+        }
+        QTest::keyClick(slider, Qt::Key_End);
+        QCOMPARE(view->relativeLimit(), 1.0);
+        QCOMPARE(view->plots()[1]->limit(), c.rows[1].largestMs);
+        // The answer is the lowest loss of everything at or under the limit, counted from the raw
+        // points here (the view takes it from the front).
+        double lowest = 1e9;
+        for (const auto& p : c.rows[0].points) {
+            if (p.latencyMs <= c.rows[0].largestMs) lowest = std::min(lowest, p.validLoss);
+        }
+        QCOMPARE(c.rows[0].best->validLoss, lowest);
+
+        // Selecting the second row diffs its answer against the first device's.
+        view->setRelativeLimit(0.5);
+        view->table()->selectRow(1);
+        if (c.rows[1].best && c.rows[0].best) {
+            QVERIFY(view->architectureView()->reference().has_value());
+            QVERIFY(view->architectureView()->config()->sameArchitecture(geneToConfig(c.rows[1].best->gene, fixture.space)));
+        }
+        view->setSameAxes(true);
+        QCOMPARE(view->plots()[0]->xAxis->range().upper, view->plots()[1]->xAxis->range().upper);
+        QCOMPARE(view->plots()[0]->yAxis->range().lower, view->plots()[1]->yAxis->range().lower);
+        w->comparisonDock()->setFloating(true);
+        w->comparisonDock()->resize(1300, 700);
+        QTest::qWait(200);
+        QVERIFY(w->comparisonDock()->grab().save(screenshotDir() + "/device_comparison.png"));
+        w->comparisonDock()->setFloating(false);
+        w->comparisonDock()->hide();
     }
 
     void trustPlotShowsTheDevicesPredictor() {

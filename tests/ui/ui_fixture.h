@@ -1,7 +1,8 @@
 #pragma once
 // A small real workspace for widget tests: a 60-sentence corpus, a random SuperTransformer at width
 // divisor 16, a latency predictor trained briefly on the repository's local 1-thread dataset and
-// stored where Workspace::init looks for it (DATA/latency/local/space0_1t.pt).
+// stored where Workspace::init looks for it (DATA/latency/local/space0_1t.pt), and HAT's Raspberry
+// Pi as a second device.
 #include <QTemporaryDir>
 
 #include <filesystem>
@@ -51,7 +52,10 @@ struct UiWorkspace {
         init.fitness.corpusDir = corpus;
         init.fitness.dictionary = corpus + "/dict.txt";
         init.fitness.sentences = 40;
-        init.deviceIds = {"local/1t"};
+        // A second device for the comparison view: HAT's Raspberry Pi with our shipped predictor.
+        init.deviceIds = {"local/1t", "hat/wmt14ende_cpu_raspberrypi"};
+        init.predictorOverrides["hat/wmt14ende_cpu_raspberrypi"] =
+            sourcePath("data/latency/hat/wmt14ende_cpu_raspberrypi.pt");
         init.dataDir = dataDir;
         Workspace::init(init);
         workspaceDir = init.dir;

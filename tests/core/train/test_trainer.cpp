@@ -108,6 +108,33 @@ private Q_SLOTS:
         QVERIFY(logText.find("99.0") == std::string::npos);
         QCOMPARE(logText, hat::test::readText(a.outDir + "/train_log.jsonl"));
     }
+    void sandwichRuleResumesExactlyAndLearns() {
+        // Three forward/backward passes per update draw three times from the dropout RNG; a
+        // resumed run must still match an uninterrupted one.
+        TrainOptions a = base;
+        a.sampling = TrainOptions::Sampling::Sandwich;
+        a.maxUpdates = 5;
+        a.outDir = dir.filePath("sandwich_a").toStdString();
+        const TrainResult ra = trainSuperTransformer(a);
+        TrainOptions b = a;
+        b.outDir = dir.filePath("sandwich_b").toStdString();
+        CancelToken token;
+        CancelAfter stop(&token, 2);
+        QVERIFY(trainSuperTransformer(b, &stop, &token).cancelled);
+        const TrainResult rb = trainSuperTransformer(b);
+        QCOMPARE(rb.updates, int64_t(5));
+        QCOMPARE(ra.lastValidation.largestLoss, rb.lastValidation.largestLoss);
+        QCOMPARE(ra.lastValidation.smallestLoss, rb.lastValidation.smallestLoss);
+        // It is not HAT's rule: the same seed and data end elsewhere.
+        TrainOptions h = a;
+        h.sampling = TrainOptions::Sampling::Hat;
+        h.outDir = dir.filePath("sandwich_hat").toStdString();
+        QVERIFY(trainSuperTransformer(h).lastValidation.largestLoss != ra.lastValidation.largestLoss);
+
+        QVERIFY(parseSampling("sandwich") == TrainOptions::Sampling::Sandwich);
+        QCOMPARE(samplingName(parseSampling("largest")), std::string("largest"));
+        QVERIFY(errorOf([] { parseSampling("everything"); }).find("expected hat, largest or sandwich") != std::string::npos);
+    }
     void lossGoesDown() {
         TrainOptions o = base;
         o.outDir = dir.filePath("c").toStdString();
