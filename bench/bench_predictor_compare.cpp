@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
         else if (a == "--l1") ours.robust = true, ours.selectLoss = false;
         else if (a == "--ema") ours.emaDecay = std::stod(next());
         else if (a == "--no-distill") ours.distill = false;
+        else if (a == "--synthetic") ours.distillSynthetic = std::stoi(next());
         else if (a == "--no-drift") ours.removeDrift = false;
         else if (a == "--lr") ours.lr = std::stod(next());
         else if (a == "--batch") ours.batch = std::stoi(next());

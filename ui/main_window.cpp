@@ -263,6 +263,11 @@ void MainWindow::createMenus() {
     search->addAction(tr("&Start (warm)"), this, [this] { startSearch(true); });
     search->addAction(tr("Start &cold"), this, [this] { startSearch(false); });
     search->addAction(tr("&Cancel"), this, &MainWindow::cancelSearch);
+    search->addSeparator();
+    QAction* bleu = search->addAction(tr("Evaluate &BLEU of the Front"), this, &MainWindow::evaluateFrontBleu);
+    bleu->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
+    bleu->setToolTip(tr("Translate the fitness set with every Pareto-front architecture (beam 4) and store "
+                        "its sacreBLEU; then choose BLEU for the y axis"));
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     viewMenu_->addAction(tr("&Fit plot to data"), this, [this] { plot_->rescaleToData(); });
     QAction* compare = viewMenu_->addAction(tr("Compare &Devices"), this, [this] {
@@ -382,6 +387,30 @@ void MainWindow::wireController() {
         if (t.device == currentDevice()) trustPlot_->setTrust(t);
     });
     connect(controller_, &SearchController::searchFinished, this, &MainWindow::onSearchFinished);
+    connect(controller_, &SearchController::bleuProgress, this, [this](JobId, int done, int total, double bleu) {
+        if (done == 0) {
+            bleuStartedAt_ = nowSeconds();
+            log(tr("BLEU of the Pareto front on %1: %2 architecture(s) to translate").arg(currentDevice()).arg(total));
+        } else {
+            log(tr("BLEU %1 / %2: %3").arg(done).arg(total).arg(bleu, 0, 'f', 2));
+        }
+        progress_->setRange(0, std::max(total, 1));
+        progress_->setValue(done);
+        const double left = done > 0 ? (nowSeconds() - bleuStartedAt_) / done * (total - done) : 0.0;
+        progress_->setFormat(done > 0 ? tr("BLEU %1 / %2 — about %3 s left").arg(done).arg(total).arg(left, 0, 'f', 0)
+                                      : tr("BLEU 0 / %1").arg(total));
+    });
+    connect(controller_, &SearchController::bleuFinished, this, [this](JobId, int computed, bool cancelled) {
+        cancelButton_->setEnabled(controller_->searching() || controller_->evaluatingBleu());
+        if (controller_->searching()) return;  // a search took over the progress bar
+        progress_->setRange(0, 1);
+        progress_->setValue(cancelled ? 0 : 1);
+        progress_->setFormat(cancelled ? tr("BLEU cancelled") : tr("BLEU of %n architecture(s) done", nullptr, computed));
+        log(cancelled ? tr("BLEU evaluation stopped after %1 architecture(s)").arg(computed)
+                      : tr("BLEU evaluation finished: %1 architecture(s)").arg(computed));
+        // The stored BLEU values reach the plot, the table and the exports with the points.
+        if (info_) controller_->requestPoints(currentDevice());
+    });
     connect(controller_, &SearchController::failed, this, [this](const QString& msg) {
         log(tr("Error: %1").arg(msg));
         statusLabel_->setText(msg);
@@ -594,6 +623,15 @@ void MainWindow::startSearch(bool warm) {
     progress_->setFormat(tr("Starting ..."));
     cancelButton_->setEnabled(true);
     controller_->startSearch(currentDevice(), s, warm);
+}
+
+void MainWindow::evaluateFrontBleu() {
+    if (!info_ || currentDevice().isEmpty()) return;
+    debounce_->stop();
+    progress_->setRange(0, 0);
+    progress_->setFormat(tr("Starting BLEU ..."));
+    cancelButton_->setEnabled(true);
+    controller_->evaluateFrontBleu(currentDevice());
 }
 
 void MainWindow::cancelSearch() {

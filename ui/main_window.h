@@ -57,6 +57,8 @@ public:
     void setSearchDebounceMs(int ms);
     void startSearch(bool warm = true);
     void cancelSearch();
+    // BLEU of the current device's Pareto front (those without one), on the worker thread.
+    void evaluateFrontBleu();
 
     double limitMs() const { return limit_; }
     // Programmatic change of the limit: same as the user moving the slider.
@@ -135,6 +137,7 @@ private:
     double searchStartedAt_ = 0.0;
     int generationsDone_ = 0;
     double generationSeconds_ = 0.0;
+    double bleuStartedAt_ = 0.0;
 
     ParetoPlot* plot_ = nullptr;
     ArchitectureView* archView_ = nullptr;

@@ -249,6 +249,48 @@ JobId SearchController::startSearch(const QString& device, const EvolutionSettin
     return id;
 }
 
+JobId SearchController::evaluateFrontBleu(const QString& device) {
+    const JobId id = nextId();
+    latestBleu_ = id;
+    if (cancel_) cancel_->cancel();
+    auto token = std::make_shared<CancelToken>();
+    cancel_ = token;
+    ++pendingBleu_;
+    SearchWorker* w = worker_;
+    post([this, w, id, device, token] {
+        int computed = 0;
+        try {
+            if (!w->ws) throw Error("no workspace is open");
+            std::vector<Gene> todo;
+            for (const auto& p : paretoFront(w->ws->evaluatedPoints(device.toStdString()))) {
+                if (!p.bleu) todo.push_back(p.gene);
+            }
+            deliver([this, id, n = static_cast<int>(todo.size())] { Q_EMIT bleuProgress(id, 0, n, 0.0); });
+            w->ws->fitness().bleu(
+                todo,
+                [this, id, &computed](size_t done, size_t total, double bleu) {
+                    ++computed;
+                    deliver([this, id, done, total, bleu] {
+                        Q_EMIT bleuProgress(id, static_cast<int>(done), static_cast<int>(total), bleu);
+                    });
+                },
+                token.get());
+            deliver([this, id, computed, token] {
+                --pendingBleu_;
+                Q_EMIT bleuFinished(id, computed, token->cancelled());
+            });
+        } catch (const std::exception& e) {
+            const QString msg = q(e.what());
+            deliver([this, id, msg, computed] {
+                --pendingBleu_;
+                Q_EMIT failed(msg);
+                Q_EMIT bleuFinished(id, computed, true);
+            });
+        }
+    });
+    return id;
+}
+
 void SearchController::cancelSearch() {
     if (cancel_) cancel_->cancel();
 }

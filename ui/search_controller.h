@@ -78,6 +78,11 @@ public:
     // Writes the SubTransformer's inherited weights (a dict of tensors) to `path`; answers with
     // weightsExported or failed.
     void exportWeights(const Gene& gene, const QString& path);
+    // BLEU of the device's Pareto front members that have none yet (beam search over the fitness
+    // set, stored in the workspace): bleuProgress after each, then bleuFinished. Shares the
+    // search's cancellation: cancelSearch() or a new search stops it.
+    JobId evaluateFrontBleu(const QString& device);
+    bool evaluatingBleu() const { return pendingBleu_ > 0; }
     // Cancels the running search (if any) and queues this one.
     JobId startSearch(const QString& device, const EvolutionSettings& settings, bool warm);
     void cancelSearch();
@@ -98,6 +103,8 @@ Q_SIGNALS:
     void searchStarted(hat::ui::JobId job);
     void generationFinished(hat::ui::JobId job, const hat::GenerationReport& report);
     void searchFinished(hat::ui::JobId job, const hat::SearchOutcome& outcome);
+    void bleuProgress(hat::ui::JobId job, int done, int total, double bleu);
+    void bleuFinished(hat::ui::JobId job, int computed, bool cancelled);
     void failed(const QString& message);
 
 private:
@@ -118,6 +125,8 @@ private:
         latestTrust_{0}, latestComparison_{0};
     std::shared_ptr<CancelToken> cancel_;
     int pendingSearches_ = 0;
+    int pendingBleu_ = 0;
+    std::atomic<JobId> latestBleu_{0};
 };
 
 void registerMetaTypes();

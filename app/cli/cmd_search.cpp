@@ -22,6 +22,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+std::string formatFixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%.*f", decimals, v);
+    return buf;
+}
+
 std::vector<std::string> splitList(const std::string& s) {
     std::vector<std::string> out;
     std::stringstream ss(s);
@@ -136,11 +142,27 @@ int cmdSearch(const std::vector<std::string>& argv) {
 }
 
 int cmdPareto(const std::vector<std::string>& argv) {
-    Args args(argv, {"--workspace", "--device"}, {"--csv", "--all", "--upper-bound"});
+    Args args(argv, {"--workspace", "--device", "--threads"}, {"--csv", "--all", "--upper-bound", "--bleu"});
     args.expectPositional(0, "no positional arguments");
     Workspace w = Workspace::open(args.require("--workspace"));
-    auto points = w.evaluatedPoints(args.require("--device"));
+    const std::string device = args.require("--device");
+    if (args.getInt("--threads", 0) > 0) setComputeThreads(args.getInt("--threads", 0));
+    auto points = w.evaluatedPoints(device);
     if (!args.has("--all")) points = paretoFront(std::move(points), args.has("--upper-bound"));
+    if (args.has("--bleu")) {
+        // BLEU of the listed architectures that lack one: beam search over the fitness set.
+        std::vector<Gene> todo;
+        for (const auto& p : points) {
+            if (!p.bleu) todo.push_back(p.gene);
+        }
+        const auto scores = w.fitness().bleu(todo, [](size_t done, size_t total, double bleu) {
+            std::fprintf(stderr, "BLEU %zu/%zu: %.2f\n", done, total, bleu);
+        });
+        size_t k = 0;
+        for (auto& p : points) {
+            if (!p.bleu) p.bleu = scores[k++];
+        }
+    }
     const DesignSpace space = w.space();
     if (args.has("--csv")) std::cout << "latency_ms,latency_upper_ms,valid_loss,bleu,params,gene\n";
     for (const auto& p : points) {
@@ -150,7 +172,8 @@ int cmdPareto(const std::vector<std::string>& argv) {
                         p.bleu ? std::to_string(*p.bleu).c_str() : "",
                         static_cast<long long>(hatParameterCount(c, space.qkvDim)), geneToText(p.gene).c_str());
         } else {
-            std::printf("%8.1f ms  loss %.4f  %s\n", p.latencyMs, p.validLoss, c.summary().c_str());
+            std::printf("%8.1f ms  loss %.4f  %s%s\n", p.latencyMs, p.validLoss,
+                        p.bleu ? ("BLEU " + formatFixed(*p.bleu, 2) + "  ").c_str() : "", c.summary().c_str());
         }
     }
     return 0;

@@ -11,9 +11,8 @@
 #include "core/data/batching.h"
 #include "core/data/dictionary.h"
 #include "core/data/subword_model.h"
-#include "core/eval/bleu.h"
-#include "core/eval/chrf.h"
 #include "core/eval/sequence_generator.h"
+#include "core/eval/translation_quality.h"
 #include "core/eval/validation.h"
 #include "core/model/checkpoint.h"
 #include "core/model/inherited_weights.h"
@@ -206,30 +205,16 @@ int cmdEval(const std::vector<std::string>& argv) {
         GenerationOptions g;
         g.beam = args.getInt("--beam", 4);
         g.lenpen = args.getDouble("--lenpen", 0.6);
-        // Beam search over the tokenised pairs; hypotheses go back to text through the subword
-        // model, and are scored against the untouched reference lines (sacreBLEU on detok text).
-        std::vector<std::string> hyps(data.size());
-        const int64_t genTokens = std::max<int64_t>(256, maxTokens / (4 * g.beam));
-        for (const auto& ids : makeBatches(data, genTokens)) {
-            const Batch b = collate(data, ids);
-            const GenerationResult out = generate(model, config, b.source, g);
-            for (size_t r = 0; r < ids.size(); ++r) {
-                const auto pieces = dict.decode(out.nbest[r].front().tokens);
-                hyps[b.ids[r]] = spm ? spm->decode(pieces) : [&] {
-                    std::string s;
-                    for (const auto& p : pieces) s += (s.empty() ? "" : " ") + p;
-                    return s;
-                }();
-            }
-        }
-        ReferenceStreams streams(1);
-        for (const int64_t line : data.line) streams[0].push_back(text.target[line]);
-        const BleuResult bleu = corpusBleu(hyps, streams, BleuOptions{});
-        const ChrfResult chrf = corpusChrf(hyps, streams, ChrfOptions{});
-        j["bleu"] = bleu.score;
-        j["bleu_formatted"] = bleu.formatted;
-        j["bleu_signature"] = bleu.signature;
-        j["chrf"] = chrf.score;
+        // Hypotheses go back to text through the subword model and are scored against the
+        // untouched reference lines (sacreBLEU on detokenised text).
+        std::vector<std::string> refs;
+        for (const int64_t line : data.line) refs.push_back(text.target[static_cast<size_t>(line)]);
+        const TranslationScore t =
+            *translateAndScore(model, config, data, refs, dict, spm ? &*spm : nullptr, g, maxTokens);
+        j["bleu"] = t.bleu;
+        j["bleu_formatted"] = t.bleuFormatted;
+        j["bleu_signature"] = t.bleuSignature;
+        j["chrf"] = t.chrf;
         j["beam"] = g.beam;
         j["lenpen"] = g.lenpen;
     }

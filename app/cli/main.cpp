@@ -23,7 +23,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
         {"bleu", {cmdBleu, kBleuUsage}},
         {"workspace init", {cmdWorkspaceInit, "DIR --space S.yml --checkpoint C [--devices ID,...] [--corpus DIR --dict D --spm M] [--fitness-sentences N] [--fitness-sampling spread|first] [--data-dir data]"}},
         {"search", {cmdSearch, "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] [--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] [--resume RUN] [--threads T] [--json]"}},
-        {"pareto", {cmdPareto, "--workspace DIR --device NAME [--csv] [--all] [--upper-bound]"}},
+        {"pareto", {cmdPareto, "--workspace DIR --device NAME [--csv] [--all] [--upper-bound] [--bleu [--threads T]]"}},
         {"compare", {cmdCompare, "--workspace DIR [--devices A,B,...] [--relative-limit 0.5] [--upper-bound] [--json]"}},
         {"export", {cmdExport, "--workspace DIR --run ID --format yaml|json|csv"}},
         {"latency measure", {cmdLatencyMeasure, "--space S.yml --out FILE.csv (--samples N [--seed N] | --arch ARCH.yml) [--threads T] [--runs R] [--warmups W] [--src-len L] [--tgt-len L] [--beam B] [--vocab V] [--quiet]"}},

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 #include <numeric>
+#include <random>
 
 #include "core/model/checkpoint.h"
 #include "core/space/design_space.h"
@@ -653,8 +654,23 @@ LatencyPredictor LatencyPredictor::train(const LatencyDataset& rows,
             // partly cancel), but costs K forward passes. One network of the same shape is
             // trained on that average instead: its targets carry no measurement noise, so it
             // can be fitted to convergence.
-            const auto xAll = rowsTensor(x, all);
-            torch::Tensor mean = torch::zeros({static_cast<int64_t>(n)});
+            // Between the rows the one network may bend where the average does not: it also
+            // learns the average on synthetic architectures, each feature drawn from a random
+            // row (the space's marginals), `distillSynthetic` per real row.
+            std::vector<std::vector<double>> xd = x;
+            std::mt19937_64 rng(o.seed * 7919 + 5);
+            const size_t synthetic = static_cast<size_t>(std::max(0, o.distillSynthetic)) * n;
+            for (size_t k = 0; k < synthetic; ++k) {
+                LatencyFeatures f{};
+                for (size_t j = 0; j < f.size(); ++j) f[j] = rows.samples[rng() % n].features[j];
+                auto v = layoutFeatures(impl->layout, f);
+                for (size_t j = 0; j < v.size(); ++j) v[j] = (v[j] - impl->featureShift[j]) / impl->featureScale[j];
+                xd.push_back(std::move(v));
+            }
+            std::vector<size_t> allD(xd.size());
+            std::iota(allD.begin(), allD.end(), 0);
+            const auto xAll = rowsTensor(xd, allD);
+            torch::Tensor mean = torch::zeros({static_cast<int64_t>(xd.size())});
             {
                 torch::InferenceMode guard;
                 for (const auto& w : best.weights) {
@@ -667,7 +683,8 @@ LatencyPredictor LatencyPredictor::train(const LatencyDataset& rows,
             const auto fit = fitOne(xAll, mean.clone(), {}, {}, o, false, 0,
                                     o.seed * 1000 + 999, totalModels - 1, totalModels);
             impl->setWeights(fit.weights, rows.source);
-            impl->description += ", distilled from the " + std::to_string(folds) + " fold models";
+            impl->description += ", distilled from the " + std::to_string(folds) + " fold models" +
+                                 (synthetic ? " on " + std::to_string(synthetic) + " synthetic rows too" : "");
         } else {
             // The final model sees every row and stops where the folds did best (the median).
             std::sort(bestSteps.begin(), bestSteps.end());

@@ -78,6 +78,7 @@ struct PredictorTrainOptions {
     // the ensemble's accuracy); otherwise it is refitted on every row for the folds' median
     // best step.
     bool distill = true;
+    int distillSynthetic = 4;  // synthetic architectures per real row for the distillation
     // Divide the device's drift over measurement time out of the training targets (rows must be
     // in the order they were measured, as in HAT's CSVs and ours). Costs one more cross-fit.
     bool removeDrift = true;

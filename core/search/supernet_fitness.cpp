@@ -1,5 +1,6 @@
 #include "core/search/supernet_fitness.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "core/data/dictionary.h"
 #include "core/data/subword_model.h"
 #include "core/eval/fitness_evaluator.h"
+#include "core/eval/translation_quality.h"
 #include "core/model/checkpoint.h"
 #include "core/store/workspace_db.h"
 #include "core/util/compute_threads.h"
@@ -41,9 +43,7 @@ std::string corpusFile(const FitnessSetOptions& o, const std::string& lang) {
 
 }  // namespace
 
-TokenizedCorpus loadFitnessSet(const FitnessSetOptions& o, const Dictionary& dict) {
-    std::optional<SubwordModel> spm;
-    if (!o.subwordModel.empty()) spm = SubwordModel::load(o.subwordModel);
+ParallelText loadFitnessText(const FitnessSetOptions& o) {
     ParallelText text = loadParallelText(corpusFile(o, o.sourceLang), corpusFile(o, o.targetLang));
     if (o.sentences > 0 && static_cast<size_t>(o.sentences) < text.source.size()) {
         ParallelText subset;
@@ -55,7 +55,13 @@ TokenizedCorpus loadFitnessSet(const FitnessSetOptions& o, const Dictionary& dic
         }
         text = std::move(subset);
     }
-    return tokenize(text, dict, spm ? &*spm : nullptr, 1022, corpusFile(o, o.sourceLang));
+    return text;
+}
+
+TokenizedCorpus loadFitnessSet(const FitnessSetOptions& o, const Dictionary& dict) {
+    std::optional<SubwordModel> spm;
+    if (!o.subwordModel.empty()) spm = SubwordModel::load(o.subwordModel);
+    return tokenize(loadFitnessText(o), dict, spm ? &*spm : nullptr, 1022, corpusFile(o, o.sourceLang));
 }
 
 std::string fileChecksum(const std::string& path) {
@@ -74,6 +80,13 @@ struct SupernetFitness::Impl {
     WorkspaceDb* db = nullptr;
     DesignSpace space;
     std::unique_ptr<FitnessEvaluator> evaluator;
+    // For BLEU: the model (shared with the evaluator, used only while it is idle), the fitness
+    // set's pairs and their reference text, and the way back from ids to text.
+    std::optional<SuperTransformer> model;
+    std::optional<Dictionary> dict;
+    std::optional<SubwordModel> subwords;
+    TokenizedCorpus data;
+    std::vector<std::string> references;
     int64_t supernetId = 0, fitnessSetId = 0;
     int computed = 0, reused = 0;
 };
@@ -88,7 +101,14 @@ SupernetFitness::SupernetFitness(const std::string& checkpoint, const FitnessSet
         fail(o.dictionary, "has " + std::to_string(dict.size()) + " symbols, " + checkpoint + " needs " +
                                std::to_string(model->options().vocabSize));
     }
-    const TokenizedCorpus data = loadFitnessSet(o, dict);
+    const ParallelText text = loadFitnessText(o);
+    if (!o.subwordModel.empty()) d->subwords = SubwordModel::load(o.subwordModel);
+    const TokenizedCorpus data = tokenize(text, dict, d->subwords ? &*d->subwords : nullptr, 1022,
+                                          corpusFile(o, o.sourceLang));
+    d->model = model;
+    d->dict = dict;
+    d->data = data;
+    for (const int64_t line : data.line) d->references.push_back(text.target[static_cast<size_t>(line)]);
     // The fitness set's identity is its token ids: same sentences, same tokenisation, same key.
     uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < data.size(); ++i) {
@@ -141,6 +161,31 @@ std::vector<double> SupernetFitness::fitness(const std::vector<Gene>& genes, con
             ++d->computed;
         }
         if (!fresh.empty()) d->db->addEvaluations(d->supernetId, d->fitnessSetId, fresh);
+    }
+    return out;
+}
+
+std::vector<double> SupernetFitness::bleu(const std::vector<Gene>& genes, const BleuProgress& progress,
+                                          const CancelToken* cancel) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> out(genes.size(), nan);
+    // BLEU is stored next to the validation loss: make sure every gene has one first.
+    const std::vector<double> losses = fitness(genes, cancel);
+    (*d->model)->eval();
+    for (size_t i = 0; i < genes.size(); ++i) {
+        if (cancel && cancel->cancelled()) break;
+        const Gene key = canonicalGene(genes[i], d->space);
+        if (auto known = d->db->evaluationBleu(d->supernetId, d->fitnessSetId, key)) {
+            out[i] = *known;
+        } else if (std::isfinite(losses[i])) {
+            const auto score = translateAndScore(*d->model, geneToConfig(key, d->space), d->data, d->references,
+                                                 *d->dict, d->subwords ? &*d->subwords : nullptr, GenerationOptions{},
+                                                 4096, cancel);
+            if (!score) break;
+            out[i] = score->bleu;
+            d->db->addEvaluations(d->supernetId, d->fitnessSetId, {{key, losses[i], score->bleu}});
+        }
+        if (progress) progress(i + 1, genes.size(), out[i]);
     }
     return out;
 }

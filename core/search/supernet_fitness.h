@@ -2,6 +2,7 @@
 // The search's fitness: validation loss with weights inherited from the SuperTransformer, on a
 // fixed subset of the valid split (HAT_SPEC §6). Looks every gene up in the workspace database
 // first and stores what it computes as it goes, so a re-search or a crash never recomputes.
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct FitnessSetOptions {
     int64_t maxTokens = 4096;
 };
 
+struct ParallelText;
+// The fitness set's sentence pairs as text (the chosen N of the split).
+ParallelText loadFitnessText(const FitnessSetOptions& options);
 // The fitness set's sentences, tokenised (pairs longer than 1022 tokens dropped).
 TokenizedCorpus loadFitnessSet(const FitnessSetOptions& options, const Dictionary& dict);
 
@@ -35,6 +39,14 @@ public:
     ~SupernetFitness() override;
 
     std::vector<double> fitness(const std::vector<Gene>& genes, const CancelToken* cancel) override;
+
+    // sacreBLEU (13a) of each gene's beam-search translations of the fitness set (beam 4, length
+    // penalty 0.6, as HAT generates), looked up in the database first and stored there with the
+    // validation loss as each finishes. NaN where cancelled. `progress(done, total, bleu)` after
+    // each gene.
+    using BleuProgress = std::function<void(size_t done, size_t total, double bleu)>;
+    std::vector<double> bleu(const std::vector<Gene>& genes, const BleuProgress& progress = {},
+                             const CancelToken* cancel = nullptr);
 
     int64_t supernetId() const;
     int64_t fitnessSetId() const;

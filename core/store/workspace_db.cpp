@@ -294,6 +294,13 @@ std::optional<double> WorkspaceDb::evaluation(int64_t sn, int64_t fs, const Gene
     return s.real(0);
 }
 
+std::optional<double> WorkspaceDb::evaluationBleu(int64_t sn, int64_t fs, const Gene& gene) {
+    Statement s(db_, "SELECT bleu FROM evaluation WHERE supernet_id = ? AND fitness_set_id = ? AND gene = ?");
+    s.bind(1, sn).bind(2, fs).bind(3, geneToText(gene));
+    if (!s.step() || s.isNull(0)) return std::nullopt;
+    return s.real(0);
+}
+
 void WorkspaceDb::addEvaluations(int64_t sn, int64_t fs, const std::vector<EvaluationRecord>& e) {
     transaction([&] {
         Statement s(db_, "INSERT INTO evaluation(supernet_id, fitness_set_id, gene, valid_loss, bleu) VALUES(?, ?, ?, ?, ?) "

@@ -93,6 +93,8 @@ public:
 
     // Evaluations are keyed by (supernet, fitness set, canonical gene).
     std::optional<double> evaluation(int64_t supernetId, int64_t fitnessSetId, const Gene& gene);
+    // The BLEU stored with an evaluation, when one was computed.
+    std::optional<double> evaluationBleu(int64_t supernetId, int64_t fitnessSetId, const Gene& gene);
     void addEvaluations(int64_t supernetId, int64_t fitnessSetId, const std::vector<EvaluationRecord>& e);
     int64_t evaluationCount(int64_t supernetId, int64_t fitnessSetId);
 

@@ -318,6 +318,39 @@ private Q_SLOTS:
         QVERIFY(w->comparisonDock()->grab().save(screenshotDir() + "/device_comparison.png"));
         w->comparisonDock()->setFloating(false);
         w->comparisonDock()->hide();
+        // The floating dock was the active window: give the keyboard back to the main window.
+        w->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(w.get()));
+    }
+
+    void bleuOfTheFrontIsStoredAndPlotted() {
+        SearchController* c = w->controller();
+        QSignalSpy progress(c, &SearchController::bleuProgress);
+        QSignalSpy done(c, &SearchController::bleuFinished);
+        const int front = w->plot()->frontCount();
+        QVERIFY(front > 0);
+        QTest::keyClick(w.get(), Qt::Key_B, Qt::ControlModifier);
+        QVERIFY(c->evaluatingBleu());
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kSearchTimeoutMs);
+        QVERIFY(!done.at(0).at(2).toBool());
+        QCOMPARE(done.at(0).at(1).toInt(), front);  // nothing had a BLEU before
+        QCOMPARE(progress.count(), front + 1);       // the announcement, then one per architecture
+        QCOMPARE(progress.last().at(1).toInt(), front);
+        QCOMPARE(w->progressBar()->value(), w->progressBar()->maximum());
+        // The points come back with their BLEU: the BLEU axis shows exactly the front.
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            int withBleu = 0;
+            for (const auto& p : w->plot()->points()) withBleu += p.bleu.has_value();
+            return withBleu == front;
+        }(), 30000);
+        for (const auto& p : w->plot()->points()) {
+            if (p.bleu) QVERIFY(*p.bleu >= 0.0 && *p.bleu <= 100.0);
+        }
+        // A second run finds everything stored and translates nothing.
+        done.clear();
+        w->evaluateFrontBleu();
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
+        QCOMPARE(done.at(0).at(1).toInt(), 0);
     }
 
     void trustPlotShowsTheDevicesPredictor() {

@@ -107,6 +107,22 @@ private Q_SLOTS:
             QVERIFY(front[i].latencyMs >= front[i - 1].latencyMs);
             QVERIFY(front[i].validLoss < front[i - 1].validLoss);
         }
+        // BLEU of a front member: stored next to its (unchanged) validation loss, looked up after.
+        const EvaluatedPoint member = front.front();
+        const double bleu = w.fitness().bleu({member.gene})[0];
+        QVERIFY(bleu >= 0.0 && bleu <= 100.0);
+        QCOMPARE(*w.db().evaluationBleu(1, 1, member.gene), bleu);
+        bool found = false;
+        for (const auto& p : w.evaluatedPoints(kDevice)) {
+            if (p.gene != member.gene) continue;
+            found = true;
+            QCOMPARE(*p.bleu, bleu);
+            QCOMPARE(p.validLoss, member.validLoss);
+        }
+        QVERIFY(found);
+        const int before = w.fitness().computed();
+        QCOMPARE(w.fitness().bleu({member.gene})[0], bleu);
+        QCOMPARE(w.fitness().computed(), before);
         // A warm re-search at a slightly tighter limit reuses stored evaluations.
         const SearchOutcome warm = w.search(kDevice, small(limit * 0.95, 1), true);
         QVERIFY(warm.reused > 0);
