@@ -201,6 +201,8 @@ void MainWindow::createWidgets() {
     connect(comparisonDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible && info_) comparisonView_->refresh();
     });
+    createJobsDock();
+    tabifyDockWidget(popDock, jobsDock_);
     popDock->raise();
     resizeDocks({popDock}, {250}, Qt::Vertical);
 
@@ -268,6 +270,7 @@ void MainWindow::createMenus() {
     bleu->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
     bleu->setToolTip(tr("Translate the fitness set with every Pareto-front architecture (beam 4) and store "
                         "its sacreBLEU; then choose BLEU for the y axis"));
+    createToolsMenu();
     viewMenu_ = menuBar()->addMenu(tr("&View"));
     viewMenu_->addAction(tr("&Fit plot to data"), this, [this] { plot_->rescaleToData(); });
     QAction* compare = viewMenu_->addAction(tr("Compare &Devices"), this, [this] {
@@ -769,6 +772,19 @@ void MainWindow::restoreWindowState() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    if (jobs_->running() > 0) {
+        const auto answer = QMessageBox::question(
+            this, tr("Jobs are running"),
+            tr("%n long job(s) still running. Cancel them and quit? Finished work is kept (training "
+               "saves a checkpoint, measured rows stay in their file).", nullptr, jobs_->running()),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        jobs_->cancelAll();
+        jobs_->waitForAll(60'000);
+    }
     controller_->cancelSearch();
     QSettings s;
     s.setValue("mainWindow/geometry", saveGeometry());

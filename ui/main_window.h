@@ -6,7 +6,11 @@
 
 #include <optional>
 
+#include <map>
+
 #include "core/search/evolution.h"
+#include "ui/job_runner.h"
+#include "ui/long_jobs.h"
 #include "ui/search_controller.h"
 
 class QComboBox;
@@ -27,6 +31,7 @@ namespace hat::ui {
 
 class ArchitectureView;
 class DeviceComparisonView;
+class JobsPanel;
 class ParetoPlot;
 class PopulationModel;
 class TrustPlot;
@@ -84,6 +89,18 @@ public:
     void pinDiffReference();
     void clearDiffReference();
 
+    // Tools (main_window_tools.cpp): long jobs on threads of their own, in the Jobs dock with
+    // progress, time left and Cancel; their log lines go to the Log dock, failures to a dialog.
+    LongJobId trainSupernet(const TrainOptions& options);
+    LongJobId measureLatencyDataset(const DatasetJob& job);
+    // Measures the selected architecture on this machine as the workspace's local device (the
+    // current device when it is local) and stores it next to the prediction; 0 (with a message
+    // saying why) when nothing is selected or the workspace has no local device.
+    LongJobId measureSelectedHere();
+    JobRunner* jobRunner() const { return jobs_; }
+    JobsPanel* jobsPanel() const { return jobsPanel_; }
+    QDockWidget* jobsDock() const { return jobsDock_; }
+
     SearchController* controller() const { return controller_; }
     ParetoPlot* plot() const { return plot_; }
     ArchitectureView* architectureView() const { return archView_; }
@@ -118,6 +135,14 @@ private:
     void chooseArchitectureExport();
     void choosePlotExport();
     void choosePointsExport(bool frontOnly);
+
+    void createJobsDock();
+    void createToolsMenu();
+    void openTrainDialog();
+    void openMeasureDatasetDialog();
+    LongJobId startJob(const QString& title, JobRunner::Work work);
+    void onJobFinished(LongJobId id, bool ok, bool cancelled, const QString& message);
+    QString localDevice() const;  // the current device when local, else the workspace's first local one
 
     void onWorkspaceOpened(const WorkspaceInfo& info);
     void onPoints(JobId job, const PointSet& set);
@@ -167,6 +192,12 @@ private:
     QLabel* supernetLabel_ = nullptr;
     QLabel* fitnessLabel_ = nullptr;
     QLabel* deviceLabel_ = nullptr;
+
+    JobRunner* jobs_ = nullptr;
+    JobsPanel* jobsPanel_ = nullptr;
+    QDockWidget* jobsDock_ = nullptr;
+    std::map<LongJobId, QString> jobTitles_;
+    std::map<LongJobId, QString> measureJobs_;  // measure-here jobs and their device
 };
 
 }  // namespace hat::ui

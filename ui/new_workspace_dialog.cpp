@@ -13,6 +13,7 @@
 #include <QVBoxLayout>
 
 #include "core/latency/device.h"
+#include "ui/file_row.h"
 
 namespace hat::ui {
 
@@ -22,10 +23,10 @@ NewWorkspaceDialog::NewWorkspaceDialog(const QString& dataDir, QWidget* parent)
     setObjectName("newWorkspaceDialog");
     auto* layout = new QVBoxLayout(this);
     auto* form = new QFormLayout;
-    dir_ = fileRow(form, tr("&Directory:"), {}, true);
+    dir_ = addFileRow(this, form, tr("&Directory:"), PathKind::Directory, {}, dataDir_);
     dir_->setToolTip(tr("A new or empty directory; the workspace database is created inside it"));
-    space_ = fileRow(form, tr("Design &space:"), tr("Design spaces (*.yml *.yaml)"), false);
-    checkpoint_ = fileRow(form, tr("Super&Transformer:"), tr("Checkpoints (*.pt)"), false);
+    space_ = addFileRow(this, form, tr("Design &space:"), PathKind::OpenFile, tr("Design spaces (*.yml *.yaml)"), dataDir_);
+    checkpoint_ = addFileRow(this, form, tr("Super&Transformer:"), PathKind::OpenFile, tr("Checkpoints (*.pt)"), dataDir_);
     checkpoint_->setToolTip(tr("A checkpoint written by `hat train`; its corpus, tokenizer and dictionary "
                                "are read from the train_options.json next to it"));
     sentences_ = new QSpinBox(this);
@@ -69,24 +70,6 @@ NewWorkspaceDialog::NewWorkspaceDialog(const QString& dataDir, QWidget* parent)
     setDevices({"hat/wmt14ende_cpu_raspberrypi", "hat/wmt14ende_cpu_xeon", "hat/wmt14ende_gpu_titanxp"});
     resize(620, 420);
     validate();
-}
-
-QLineEdit* NewWorkspaceDialog::fileRow(QFormLayout* form, const QString& label, const QString& filter, bool directory) {
-    auto* row = new QHBoxLayout;
-    auto* edit = new QLineEdit(this);
-    auto* browse = new QPushButton(tr("Browse..."), this);
-    row->addWidget(edit, 1);
-    row->addWidget(browse);
-    auto* text = new QLabel(label, this);
-    text->setBuddy(edit);  // Alt+letter focuses the field
-    form->addRow(text, row);
-    connect(browse, &QPushButton::clicked, this, [this, edit, filter, directory] {
-        const QString start = edit->text().isEmpty() ? dataDir_ : QFileInfo(edit->text()).absolutePath();
-        const QString path = directory ? QFileDialog::getExistingDirectory(this, tr("Workspace directory"), start)
-                                       : QFileDialog::getOpenFileName(this, tr("Choose a file"), start, filter);
-        if (!path.isEmpty()) edit->setText(path);
-    });
-    return edit;
 }
 
 void NewWorkspaceDialog::setDirectory(const QString& dir) { dir_->setText(dir); }

@@ -35,7 +35,6 @@ public:
 
 private:
     void validate();
-    QLineEdit* fileRow(QFormLayout* form, const QString& label, const QString& filter, bool directory);
 
     QString dataDir_;
     QLineEdit* dir_ = nullptr;

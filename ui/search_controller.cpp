@@ -175,7 +175,8 @@ JobId SearchController::requestTrust(const QString& device) {
         if (id != latestTrust_ || !w->ws) return;
         try {
             const LatencyPredictor& p = w->ws->predictor(device.toStdString());
-            PredictorTrust t{device, q(p.description()), p.heldOut(), p.heldOutReport()};
+            PredictorTrust t{device, q(p.description()), p.heldOut(), p.heldOutReport(),
+                             w->ws->measurements(device.toStdString())};
             deliver([this, id, t = std::move(t)] {
                 if (id == latestTrust_) Q_EMIT trustReady(id, t);
             });

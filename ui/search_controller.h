@@ -49,6 +49,7 @@ struct PredictorTrust {
     QString description;              // the predictor file and how it was trained
     std::vector<HeldOutRow> rows;     // empty for HAT's own files (never calibrated)
     PredictionReport report;
+    std::vector<MeasurementRecord> measured;  // measured here from the explorer, oldest first
 };
 
 // Devices side by side at one relative limit (see core/search/device_comparison.h).

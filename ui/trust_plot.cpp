@@ -14,8 +14,11 @@ TrustPlot::TrustPlot(QWidget* parent) : QCustomPlot(parent) {
     title_ = new QCPTextElement(this, tr("No predictor loaded"), QFont(font().family(), 9));
     plotLayout()->addElement(0, 0, title_);
     legend->setVisible(true);
-    legend->setFont(QFont(font().family(), 8));
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    legend->setFont(QFont(font().family(), 7));
+    legend->setBrush(QColor(255, 255, 255, 170));  // the points under it stay visible
+    legend->setIconSize(14, 8);
+    // Bottom right: the points crowd the diagonal from the bottom left upwards.
+    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
 
     diagonal_ = addGraph();
     diagonal_->setName(tr("predicted = measured"));
@@ -34,20 +37,39 @@ TrustPlot::TrustPlot(QWidget* parent) : QCustomPlot(parent) {
     outGraph_->setName(tr("outside ±10%"));
     outGraph_->setLineStyle(QCPGraph::lsNone);
     outGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(210, 50, 40, 200), 5));
+    measuredGraph_ = addGraph();
+    measuredGraph_->setName(tr("measured here (90% interval)"));
+    measuredGraph_->setLineStyle(QCPGraph::lsNone);
+    measuredGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(QColor(20, 20, 20), 1.5), QColor(60, 190, 90), 11));
+    measuredInterval_ = new QCPErrorBars(xAxis, yAxis);
+    measuredInterval_->setDataPlottable(measuredGraph_);
+    measuredInterval_->setErrorType(QCPErrorBars::etValueError);
+    measuredInterval_->setPen(QPen(QColor(30, 130, 60), 1.5));
+    measuredInterval_->removeFromLegend();
 }
 
 QString TrustPlot::summary() const {
     const PredictionReport& r = trust_.report;
+    QString s;
     if (trust_.rows.empty()) {
-        return tr("%1: no held-out rows (HAT's own predictor files carry none)").arg(trust_.device);
+        s = tr("%1: no held-out rows (HAT's own predictor files carry none)").arg(trust_.device);
+    } else {
+        s = tr("%1 — %2 held-out rows\nRMSE %3 ms, mean error %4%\nwithin ±10% %5%")
+                .arg(trust_.device)
+                .arg(r.rows)
+                .arg(r.rmseMs, 0, 'f', 1)
+                .arg(r.mapePct, 0, 'f', 1)
+                .arg(r.within10Pct, 0, 'f', 1);
+        if (std::isfinite(r.coveragePct)) s += tr(", 90% interval covers %1%").arg(r.coveragePct, 0, 'f', 1);
     }
-    QString s = tr("%1 — %2 held-out rows\nRMSE %3 ms, mean error %4%, within ±10% %5%")
-                    .arg(trust_.device)
-                    .arg(r.rows)
-                    .arg(r.rmseMs, 0, 'f', 1)
-                    .arg(r.mapePct, 0, 'f', 1)
-                    .arg(r.within10Pct, 0, 'f', 1);
-    if (std::isfinite(r.coveragePct)) s += tr(", 90% interval covers %1%").arg(r.coveragePct, 0, 'f', 1);
+    if (!trust_.measured.empty()) {
+        const MeasurementRecord& m = trust_.measured.back();
+        s += tr("\nMeasured here: %1; last %2 ms,\npredicted %3 ms")
+                 .arg(trust_.measured.size())
+                 .arg(m.totalMs(), 0, 'f', 1)
+                 .arg(m.predictedMs, 0, 'f', 1);
+    }
     return s;
 }
 
@@ -66,7 +88,18 @@ void TrustPlot::setTrust(const PredictorTrust& trust) {
     outside_ = xout.size();
     inGraph_->setData(xin, yin);
     outGraph_->setData(xout, yout);
-    if (!trust_.rows.empty()) {
+    QVector<double> xm, ym, below, above;
+    for (const auto& m : trust_.measured) {
+        xm.push_back(m.totalMs());
+        ym.push_back(m.predictedMs);
+        below.push_back(m.predictedMs - m.lowerMs);
+        above.push_back(m.upperMs - m.predictedMs);
+        lo = std::min({lo, m.totalMs(), m.lowerMs});
+        hi = std::max({hi, m.totalMs(), m.upperMs});
+    }
+    measuredGraph_->setData(xm, ym);
+    measuredInterval_->setData(below, above);
+    if (!trust_.rows.empty() || !trust_.measured.empty()) {
         const double pad = (hi - lo) * 0.05;
         lo = std::max(0.0, lo - pad);
         hi += pad;

@@ -2,6 +2,7 @@
 // How far a device's latency predictor can be trusted: predicted against measured latency for
 // the rows it was trained on (each predicted by a model that did not see it), the diagonal, the
 // ±10% band, and the held-out figures (RMSE, mean error, share within ±10%, interval coverage).
+// Architectures measured here from the explorer are drawn on top with their 90% interval.
 #include "ui/qcustomplot_include.h"
 #include "ui/search_controller.h"
 
@@ -17,12 +18,15 @@ public:
     // Rows drawn inside / outside the ±10% band (the band's share is report.within10Pct).
     int insideBand() const { return inside_; }
     int outsideBand() const { return outside_; }
+    int measuredHere() const { return static_cast<int>(trust_.measured.size()); }
     QString summary() const;
 
 private:
     PredictorTrust trust_;
     QCPGraph* inGraph_ = nullptr;
     QCPGraph* outGraph_ = nullptr;
+    QCPGraph* measuredGraph_ = nullptr;
+    QCPErrorBars* measuredInterval_ = nullptr;
     QCPGraph* diagonal_ = nullptr;
     QCPGraph* bandLow_ = nullptr;
     QCPGraph* bandHigh_ = nullptr;

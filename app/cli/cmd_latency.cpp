@@ -1,5 +1,4 @@
 // hat latency measure / predict / devices, hat predictor train / eval
-#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -12,6 +11,7 @@
 #include "core/latency/latency_measure.h"
 #include "core/latency/latency_predictor.h"
 #include "core/space/design_space.h"
+#include "app/cli/interrupt.h"
 #include "core/space/subconfig_io.h"
 #include "core/util/error.h"
 #include "core/util/progress.h"
@@ -19,10 +19,6 @@
 namespace hat::cli {
 
 namespace {
-
-CancelToken gCancel;
-
-extern "C" void onInterrupt(int) { gCancel.cancel(); }
 
 nlohmann::json reportJson(const PredictionReport& r) {
     nlohmann::json j;
@@ -102,11 +98,10 @@ int cmdLatencyMeasure(const std::vector<std::string>& argv) {
     if (samples < 1) throw UsageError("--samples must be at least 1 (or give --arch)");
     const int seed = args.getInt("--seed", 1);
     if (seed < 0) throw UsageError("--seed must be non-negative");
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
+    const CancelToken* cancel = cancelOnInterrupt();
     if (!quiet) std::fprintf(stderr, "protocol: %s\n", protocolFor(o).summary().c_str());
     const int done = measureDataset(
-        space, o, samples, static_cast<uint64_t>(seed), out, &gCancel,
+        space, o, samples, static_cast<uint64_t>(seed), out, cancel,
         [&](const MeasureProgress& p) {
             if (quiet) return;
             const int fresh = p.done - p.resumed;

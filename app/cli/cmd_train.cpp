@@ -8,6 +8,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "core/data/batching.h"
 #include "core/data/dictionary.h"
 #include "core/data/subword_model.h"
@@ -143,13 +144,16 @@ int cmdTrain(const std::vector<std::string>& argv) {
     std::ofstream(o.outDir + "/train_options.json") << record.dump(2) << "\n";
 
     PrintingObserver obs;
-    const TrainResult r = trainSuperTransformer(o, &obs);
+    // Ctrl-C stops after the current update with a checkpoint, so `hat train` resumes there.
+    const TrainResult r = trainSuperTransformer(o, &obs, cancelOnInterrupt());
     nlohmann::json j = {{"updates", r.updates},
                         {"valid_loss_largest", r.lastValidation.largestLoss},
                         {"valid_loss_smallest", r.lastValidation.smallestLoss},
-                        {"checkpoint", o.outDir + "/checkpoint_last.pt"}};
+                        {"checkpoint", o.outDir + "/checkpoint_last.pt"},
+                        {"cancelled", r.cancelled}};
     std::cout << (args.has("--json") ? j.dump(2) : j.dump()) << "\n";
-    return 0;
+    if (r.cancelled) std::fprintf(stderr, "interrupted: checkpoint saved at update %lld\n", static_cast<long long>(r.updates));
+    return r.cancelled ? 130 : 0;
 }
 
 int cmdEval(const std::vector<std::string>& argv) {

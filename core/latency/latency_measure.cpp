@@ -128,10 +128,19 @@ LatencyMeter::~LatencyMeter() = default;
 const MeasureOptions& LatencyMeter::options() const { return impl_->options; }
 const DesignSpace& LatencyMeter::space() const { return impl_->space; }
 
-LatencySample LatencyMeter::measure(const SubConfig& config) {
+LatencySample LatencyMeter::measure(const SubConfig& config, const CancelToken* cancel) {
     config.validate(impl_->space);
     const auto& o = impl_->options;
+    // The caller's thread count comes back afterwards (the explorer's worker evaluates fitness
+    // with every core between measurements on one).
+    struct ThreadsRestorer {
+        int saved = at::get_num_threads();
+        ~ThreadsRestorer() { at::set_num_threads(saved); }
+    } restoreThreads;
     at::set_num_threads(o.threads);
+    auto checkCancel = [&] {
+        if (cancel && cancel->cancelled()) throw Cancelled();
+    };
     torch::InferenceMode inference;
     // Copy the SubTransformer's weights out once, before any timing.
     const MaterializedTransformer m(*impl_->model, config);
@@ -155,12 +164,17 @@ LatencySample LatencyMeter::measure(const SubConfig& config) {
     for (int i = 0; i < o.warmups; ++i) encodeOnce();
     std::vector<double> encRuns, decRuns;
     for (int i = 0; i < o.runs; ++i) {
+        checkCancel();
         const auto t0 = Clock::now();
         encodeOnce();
         encRuns.push_back(msSince(t0));
     }
-    for (int i = 0; i < o.warmups; ++i) decodeOnce();
+    for (int i = 0; i < o.warmups; ++i) {
+        checkCancel();
+        decodeOnce();
+    }
     for (int i = 0; i < o.runs; ++i) {
+        checkCancel();
         const auto t0 = Clock::now();
         decodeOnce();
         decRuns.push_back(msSince(t0));
@@ -232,7 +246,12 @@ int measureDataset(const DesignSpace& space, const MeasureOptions& options, int 
     const auto start = Clock::now();
     for (int i = have; i < samples; ++i) {
         if (cancel && cancel->cancelled()) break;
-        const LatencySample s = meter.measure(sampleAt(i));
+        LatencySample s;
+        try {
+            s = meter.measure(sampleAt(i), cancel);  // a long sample stops between its runs
+        } catch (const Cancelled&) {
+            break;
+        }
         appendSample(outPath, s);
         p.done = i + 1;
         p.lastMs = s.totalMs();

@@ -14,10 +14,10 @@
 #include "core/latency/latency_dataset.h"
 #include "core/space/design_space.h"
 #include "core/space/sub_config.h"
+#include "core/util/progress.h"
 
 namespace hat {
 
-class CancelToken;
 
 struct MeasureOptions {
     int threads = 1;      // LibTorch intra-op threads (1 and all cores are two devices)
@@ -56,8 +56,9 @@ public:
     LatencyMeter& operator=(const LatencyMeter&) = delete;
 
     // Validates `config` against the space, then measures it. The sample carries the protocol
-    // and the gene.
-    LatencySample measure(const SubConfig& config);
+    // and the gene. `cancel` is checked between runs; a cancelled measurement throws Cancelled.
+    // Leaves LibTorch at the thread count it found.
+    LatencySample measure(const SubConfig& config, const CancelToken* cancel = nullptr);
     const MeasureOptions& options() const;
     const DesignSpace& space() const;
 

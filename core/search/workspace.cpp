@@ -8,6 +8,7 @@
 #include <set>
 
 #include "core/latency/device.h"
+#include "core/latency/latency_measure.h"
 #include "core/latency/latency_predictor.h"
 #include "core/model/checkpoint.h"
 #include "core/model/inherited_weights.h"
@@ -223,6 +224,43 @@ LatencyBound Workspace::latency(const std::string& name, const Gene& gene) {
     const LatencyBound b{e.ms, e.hasInterval() ? e.highMs : e.ms};
     cache.emplace(gene, b);
     return b;
+}
+
+MeasurementRecord Workspace::measureHere(const std::string& name, const Gene& gene, const CancelToken* cancel) {
+    const DeviceRecord rec = device(name);
+    if (rec.kind != "local") {
+        throw Error("device '" + rec.name + "' was measured elsewhere; only a local device can be measured here");
+    }
+    // The thread count is part of the built-in local device's identity ("local/1t", ...).
+    const Device dev = findDevice(rec.name);
+    MeasureOptions o;
+    o.threads = dev.threads;
+    o.warmups = 1;  // as data/latency/local/*.csv were measured, so the rows are comparable
+    o.runs = 5;
+    const Gene canonical = canonicalGene(gene, d->space);
+    const SubConfig config = geneToConfig(canonical, d->space);
+    const LatencySample s = LatencyMeter(d->space, o).measure(config, cancel);
+    const LatencyEstimate e = predictor(rec.name).estimate(config);
+    MeasurementRecord m;
+    m.gene = canonical;
+    m.encoderMs = s.encoderMs;
+    m.decoderMs = s.decoderMs;
+    m.encoderSdMs = s.encoderStdMs;
+    m.decoderSdMs = s.decoderStdMs;
+    m.protocol = s.protocol.summary();
+    m.predictedMs = e.ms;
+    m.lowerMs = e.hasInterval() ? e.lowMs : e.ms;
+    m.upperMs = e.hasInterval() ? e.highMs : e.ms;
+    const int64_t id = d->db.addMeasurement(rec.id, m);
+    for (auto& stored : d->db.measurements(rec.id)) {
+        if (stored.id == id) return stored;  // with the database's timestamp
+    }
+    m.id = id;
+    return m;
+}
+
+std::vector<MeasurementRecord> Workspace::measurements(const std::string& name) {
+    return d->db.measurements(device(name).id);
 }
 
 void Workspace::ensureLatencies(const std::string& name) {

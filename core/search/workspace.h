@@ -65,6 +65,13 @@ public:
     const LatencyPredictor& predictor(const std::string& device);
     // Predicted latency of a gene on a device (cached per device).
     LatencyBound latency(const std::string& device, const Gene& gene);
+    // "Measure this architecture here": measures `gene` on this machine the way the local device
+    // `device` was measured (its thread count, the committed datasets' protocol), stores the
+    // result next to the device's prediction, and returns it. A device that is not local is an
+    // error; a set `cancel` stops between timed runs by throwing Cancelled, storing nothing.
+    MeasurementRecord measureHere(const std::string& device, const Gene& gene,
+                                  const CancelToken* cancel = nullptr);
+    std::vector<MeasurementRecord> measurements(const std::string& device);
     // The best evaluated architecture under `limitMs` on `device`, straight from the database.
     std::optional<EvaluatedPoint> instantAnswer(const std::string& device, double limitMs, bool useUpper = false);
     // Everything evaluated, with its latency on `device`.

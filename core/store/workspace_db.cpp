@@ -52,6 +52,16 @@ const char* kMigrations[] = {
         PRIMARY KEY (run_id, number, rank),
         FOREIGN KEY (run_id, number) REFERENCES generation(run_id, number) ON DELETE CASCADE);
     )sql",
+    // 2: architectures measured here from the explorer, next to their prediction.
+    R"sql(
+    CREATE TABLE measurement (
+        id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL REFERENCES device(id),
+        gene TEXT NOT NULL, encoder_ms REAL NOT NULL, decoder_ms REAL NOT NULL,
+        encoder_sd_ms REAL NOT NULL, decoder_sd_ms REAL NOT NULL, protocol TEXT NOT NULL,
+        predicted_ms REAL NOT NULL, lower_ms REAL NOT NULL, upper_ms REAL NOT NULL,
+        measured_at TEXT NOT NULL DEFAULT (datetime('now')));
+    CREATE INDEX measurement_by_device ON measurement (device_id, id);
+    )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == WorkspaceDb::kSchemaVersion, "one migration per schema version");
@@ -354,6 +364,42 @@ std::optional<EvaluatedPoint> WorkspaceDb::bestUnder(int64_t sn, int64_t fs, int
     EvaluatedPoint p{geneFromText(s.text(0)), s.real(1), std::nullopt, s.real(3), s.real(4)};
     if (!s.isNull(2)) p.bleu = s.real(2);
     return p;
+}
+
+int64_t WorkspaceDb::addMeasurement(int64_t deviceId, const MeasurementRecord& m) {
+    Statement q(db_,
+                "INSERT INTO measurement (device_id, gene, encoder_ms, decoder_ms, encoder_sd_ms, "
+                "decoder_sd_ms, protocol, predicted_ms, lower_ms, upper_ms) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, deviceId).bind(2, geneToText(m.gene)).bind(3, m.encoderMs).bind(4, m.decoderMs);
+    q.bind(5, m.encoderSdMs).bind(6, m.decoderSdMs).bind(7, m.protocol).bind(8, m.predictedMs);
+    q.bind(9, m.lowerMs).bind(10, m.upperMs);
+    q.step();
+    return sqlite3_last_insert_rowid(db_);
+}
+
+std::vector<MeasurementRecord> WorkspaceDb::measurements(int64_t deviceId) {
+    Statement q(db_,
+                "SELECT id, gene, encoder_ms, decoder_ms, encoder_sd_ms, decoder_sd_ms, protocol, "
+                "predicted_ms, lower_ms, upper_ms, measured_at FROM measurement WHERE device_id = ? "
+                "ORDER BY id");
+    q.bind(1, deviceId);
+    std::vector<MeasurementRecord> out;
+    while (q.step()) {
+        MeasurementRecord m;
+        m.id = q.integer(0);
+        m.gene = geneFromText(q.text(1));
+        m.encoderMs = q.real(2);
+        m.decoderMs = q.real(3);
+        m.encoderSdMs = q.real(4);
+        m.decoderSdMs = q.real(5);
+        m.protocol = q.text(6);
+        m.predictedMs = q.real(7);
+        m.lowerMs = q.real(8);
+        m.upperMs = q.real(9);
+        m.measuredAt = q.text(10);
+        out.push_back(std::move(m));
+    }
+    return out;
 }
 
 std::vector<EvaluatedPoint> WorkspaceDb::evaluatedPoints(int64_t sn, int64_t fs, int64_t deviceId) {

@@ -38,6 +38,20 @@ struct DeviceRecord {
     std::string predictorPath;
 };
 
+// One architecture measured on a local device from the explorer ("measure this architecture
+// here"), with what the device's predictor said about it at the time.
+struct MeasurementRecord {
+    int64_t id = 0;
+    Gene gene;
+    double encoderMs = 0.0, decoderMs = 0.0;
+    double encoderSdMs = 0.0, decoderSdMs = 0.0;
+    std::string protocol;  // MeasurementProtocol::summary()
+    double predictedMs = 0.0, lowerMs = 0.0, upperMs = 0.0;
+    std::string measuredAt;  // UTC, "YYYY-MM-DD HH:MM:SS"; set by the database
+
+    double totalMs() const { return encoderMs + decoderMs; }
+};
+
 struct EvaluationRecord {
     Gene gene;                // canonical
     double validLoss = 0.0;
@@ -65,7 +79,7 @@ Gene geneFromText(const std::string& s);
 
 class WorkspaceDb {
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     // Opens (and with `create`, creates) the database and brings its schema up to date.
     static WorkspaceDb open(const std::string& path, bool create = false);
@@ -108,6 +122,9 @@ public:
                                             double limitMs, bool useUpperBound = false);
     std::vector<EvaluatedPoint> evaluatedPoints(int64_t supernetId, int64_t fitnessSetId, int64_t deviceId);
 
+    // Measurements of one device, oldest first.
+    int64_t addMeasurement(int64_t deviceId, const MeasurementRecord& m);
+    std::vector<MeasurementRecord> measurements(int64_t deviceId);
     int64_t createRun(const RunRecord& r);
     void setRunStatus(int64_t runId, const std::string& status);
     std::optional<RunRecord> run(int64_t runId);

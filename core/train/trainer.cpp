@@ -200,7 +200,7 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
     };
 
     std::vector<Batch> validBatches;
-    for (const auto& ids : makeBatches(data.valid, o.maxTokens)) {
+    for (const auto& ids : makeBatches(data.valid, o.validMaxTokens)) {
         validBatches.push_back(collate(data.valid, ids));
         if (o.maxValidBatches > 0 && static_cast<int64_t>(validBatches.size()) >= o.maxValidBatches) break;
     }

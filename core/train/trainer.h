@@ -35,6 +35,9 @@ struct TrainOptions {
     int64_t validateEvery = 250;
     int64_t checkpointEvery = 100;
     int64_t maxValidBatches = 0;  // 0: the whole valid split
+    // Validation batches have their own budget, so validation losses (over the first
+    // maxValidBatches batches) stay comparable between runs with different training batch sizes.
+    int64_t validMaxTokens = 8192;
     int maxSentenceTokens = 200;
     uint64_t seed = 1;
     int threads = 0;  // 0: LibTorch's default

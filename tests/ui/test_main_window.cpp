@@ -29,6 +29,7 @@
 #include "ui/population_model.h"
 #include "ui/search_controller.h"
 #include "ui/trust_plot.h"
+#include "screenshots.h"
 #include "ui_fixture.h"
 
 using namespace hat;
@@ -47,11 +48,6 @@ EvolutionSettings smallSearch() {
     return s;
 }
 
-QString screenshotDir() {
-    const QString d = QStringLiteral(HAT_BINARY_DIR "/screenshots");
-    QDir().mkpath(d);
-    return d;
-}
 }  // namespace
 
 class TestMainWindow : public QObject {

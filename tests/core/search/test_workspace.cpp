@@ -13,6 +13,7 @@
 #include "core/model/checkpoint.h"
 #include "core/search/workspace.h"
 #include "core/space/sampling.h"
+#include "core/util/compute_threads.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
 
@@ -145,6 +146,50 @@ private Q_SLOTS:
         QCOMPARE(resumed.best.fitness, whole.best.fitness);
         QVERIFY(errorOf([&] { again.resume(cut.runId); }).find("nothing to resume") != std::string::npos);
         QVERIFY(errorOf([&] { again.device("gpu"); }).find("unknown device 'gpu'") != std::string::npos);
+    }
+    void measureHereStoresTheMeasurementNextToThePrediction() {
+        // A workspace with this machine at one thread (its shipped predictor) beside HAT's Pi.
+        WorkspaceInit in;
+        in.dir = dir.filePath("ws-local").toStdString();
+        in.spacePath = sourcePath("data/spaces/space0.yml");
+        in.checkpoint = dir.filePath("supernet.pt").toStdString();
+        in.fitness.corpusDir = dir.filePath("corpus").toStdString();
+        in.fitness.dictionary = in.fitness.corpusDir + "/dict.txt";
+        in.fitness.sentences = 10;
+        in.deviceIds = {"local/1t", kDevice};
+        in.dataDir = sourcePath("data");
+        in.predictorOverrides[kDevice] = dir.filePath("pi.pt").toStdString();
+        Workspace::init(in);
+        Workspace w = Workspace::open(in.dir);
+        const Gene gene = configToGene(SubConfig::smallest(w.space()), w.space());
+
+        QVERIFY(errorOf([&] { w.measureHere(kDevice, gene); }).find("only a local device can be measured here") !=
+                std::string::npos);
+        CancelToken cancelled;
+        cancelled.cancel();
+        QVERIFY_THROWS_EXCEPTION(Cancelled, w.measureHere("local/1t", gene, &cancelled));
+        QVERIFY(w.measurements("local/1t").empty());
+
+        setComputeThreads(2);  // the caller's setting survives a 1-thread measurement
+        const MeasurementRecord m = w.measureHere("local/1t", gene);
+        QCOMPARE(computeThreads(), 2);
+        QVERIFY(m.id > 0);
+        QCOMPARE(m.gene, gene);
+        QVERIFY(m.encoderMs > 0.0 && m.decoderMs > 0.0);
+        QVERIFY(m.encoderSdMs >= 0.0 && m.decoderSdMs >= 0.0);
+        // The smallest SubTransformer's decoder (30 steps at beam 5) costs more than its encoder.
+        QVERIFY(m.decoderMs > m.encoderMs);
+        QVERIFY2(m.protocol.find("1 thread") != std::string::npos, m.protocol.c_str());
+        QCOMPARE(m.predictedMs, w.latency("local/1t", gene).ms);
+        QVERIFY(m.lowerMs <= m.predictedMs && m.predictedMs <= m.upperMs);
+        QCOMPARE(static_cast<int>(m.measuredAt.size()), 19);  // "YYYY-MM-DD HH:MM:SS"
+
+        Workspace again = Workspace::open(in.dir);  // stored, not cached
+        const auto stored = again.measurements("local/1t");
+        QCOMPARE(static_cast<int>(stored.size()), 1);
+        QCOMPARE(stored[0].totalMs(), m.totalMs());
+        QCOMPARE(stored[0].gene, gene);
+        QVERIFY(again.measurements(kDevice).empty());
     }
 };
 

@@ -191,6 +191,46 @@ private Q_SLOTS:
         QVERIFY2(m.find("bad.db") != std::string::npos, m.c_str());
         QCOMPARE(fileHash(path("bad.db")), before);
     }
+    void migrationFromVersion1KeepsDataAndAddsMeasurements() {
+        int64_t dev = 0;
+        {
+            WorkspaceDb db = WorkspaceDb::open(path("v1.db"), true);
+            dev = db.addDevice({0, "local/1t", "local", "this machine", "p.pt"});
+            db.setMeta("kept", "yes");
+        }
+        {  // Back to what a schema-1 build wrote.
+            sqlite3* raw = nullptr;
+            QCOMPARE(sqlite3_open(path("v1.db").c_str(), &raw), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(raw, "DROP TABLE measurement; PRAGMA user_version = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+            sqlite3_close(raw);
+        }
+        WorkspaceDb db = WorkspaceDb::open(path("v1.db"));
+        QCOMPARE(db.schemaVersion(), 2);
+        QCOMPARE(*db.meta("kept"), std::string("yes"));
+        MeasurementRecord m;
+        m.gene = {640, 512, 6, 2};
+        m.encoderMs = 40.5;
+        m.decoderMs = 210.25;
+        m.encoderSdMs = 0.5;
+        m.decoderSdMs = 2.0;
+        m.protocol = "1 warm-ups, 5 timed runs";
+        m.predictedMs = 240.0;
+        m.lowerMs = 220.0;
+        m.upperMs = 262.0;
+        const int64_t id = db.addMeasurement(dev, m);
+        const int64_t id2 = db.addMeasurement(dev, m);
+        QVERIFY(id2 > id);
+        const auto all = db.measurements(dev);
+        QCOMPARE(static_cast<int>(all.size()), 2);
+        QCOMPARE(all[0].id, id);
+        QCOMPARE(all[0].gene, m.gene);
+        QCOMPARE(all[0].totalMs(), 250.75);
+        QCOMPARE(all[0].upperMs, 262.0);
+        QCOMPARE(all[0].protocol, m.protocol);
+        QVERIFY(db.measurements(dev + 1).empty());
+        // A measurement of a device that does not exist breaks the foreign key.
+        QVERIFY(errorOf([&] { db.addMeasurement(dev + 7, m); }).find("FOREIGN KEY") != std::string::npos);
+    }
     void migrationFromAnEmptyFile() {
         // A zero-length file (e.g. created by `touch`) is a version-0 database: migrated in place.
         { std::ofstream(path("empty.db")); }
