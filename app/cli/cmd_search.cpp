@@ -9,9 +9,11 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/interrupt.h"
 #include "core/search/device_comparison.h"
 #include "core/search/workspace.h"
 #include "core/space/arch_metrics.h"
+#include "core/space/gene.h"
 #include "core/space/subconfig_io.h"
 #include "core/util/compute_threads.h"
 #include "core/util/error.h"
@@ -215,6 +217,62 @@ int cmdCompare(const std::vector<std::string>& argv) {
         }
     }
     if (args.has("--json")) std::cout << nlohmann::json{{"relative_limit", relative}, {"devices", out}}.dump(2) << "\n";
+    return 0;
+}
+
+namespace {
+nlohmann::json measurementJson(const MeasurementRecord& m) {
+    return {{"id", m.id},
+            {"gene", m.gene},
+            {"measured_ms", m.totalMs()},
+            {"encoder_ms", m.encoderMs},
+            {"decoder_ms", m.decoderMs},
+            {"encoder_sd_ms", m.encoderSdMs},
+            {"decoder_sd_ms", m.decoderSdMs},
+            {"predicted_ms", m.predictedMs},
+            {"interval_ms", {m.lowerMs, m.upperMs}},
+            {"inside_interval", m.lowerMs <= m.totalMs() && m.totalMs() <= m.upperMs},
+            {"protocol", m.protocol},
+            {"measured_at", m.measuredAt}};
+}
+
+void printMeasurement(const MeasurementRecord& m, const DesignSpace& space) {
+    std::printf("%s  measured %.1f ms (encoder %.1f + decoder %.1f)  predicted %.1f ms  90%% interval %.1f..%.1f  %s\n",
+                m.measuredAt.c_str(), m.totalMs(), m.encoderMs, m.decoderMs, m.predictedMs, m.lowerMs,
+                m.upperMs, geneToConfig(m.gene, space).summary().c_str());
+}
+}  // namespace
+
+int cmdWorkspaceMeasure(const std::vector<std::string>& argv) {
+    Args args(argv, {"--workspace", "--device"}, {"--json"});
+    if (args.positional().size() > 1) throw UsageError("at most one ARCH.yml");
+    Workspace w = Workspace::open(args.require("--workspace"));
+    const std::string device = w.device(args.require("--device")).name;
+    const DesignSpace space = w.space();
+    if (args.positional().empty()) {  // the measurements stored so far
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& m : w.measurements(device)) {
+            if (args.has("--json")) out.push_back(measurementJson(m));
+            else printMeasurement(m, space);
+        }
+        if (args.has("--json")) std::cout << nlohmann::json{{"device", device}, {"measurements", out}}.dump(2) << "\n";
+        return 0;
+    }
+    const SubConfig config = loadSubConfig(args.positional()[0], &space);
+    MeasurementRecord m;
+    try {
+        m = w.measureHere(device, configToGene(config, space), cancelOnInterrupt());
+    } catch (const Cancelled&) {
+        std::fprintf(stderr, "hat workspace measure: interrupted, nothing stored\n");
+        return 130;
+    }
+    if (args.has("--json")) {
+        nlohmann::json j = measurementJson(m);
+        j["device"] = device;
+        std::cout << j.dump(2) << "\n";
+    } else {
+        printMeasurement(m, space);
+    }
     return 0;
 }
 

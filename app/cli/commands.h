@@ -20,6 +20,7 @@ int cmdWorkspaceInit(const std::vector<std::string>& args);
 int cmdSearch(const std::vector<std::string>& args);
 int cmdPareto(const std::vector<std::string>& args);
 int cmdCompare(const std::vector<std::string>& args);
+int cmdWorkspaceMeasure(const std::vector<std::string>& args);
 int cmdExport(const std::vector<std::string>& args);
 
 }  // namespace hat::cli

@@ -7,6 +7,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <fstream>
+
+#include "core/space/subconfig_io.h"
 #include "core/store/workspace_db.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
@@ -140,6 +143,42 @@ private Q_SLOTS:
         const Run unknown = runHat({"compare", "--workspace", searched, "--devices", "nosuch"});
         QVERIFY(unknown.code != 0);
         QVERIFY(unknown.err.contains("nosuch"));
+    }
+    void measureHereStoresAndListsMeasurements() {
+        const QString ws = dir.filePath("local");
+        const Run init = runHat({"workspace", "init", ws, "--space", QString::fromStdString(sourcePath("data/spaces/space0.yml")),
+                                 "--checkpoint", QString::fromStdString(tiny.checkpoint), "--corpus",
+                                 QString::fromStdString(tiny.corpusDir), "--dict", QString::fromStdString(tiny.dictionary),
+                                 "--devices", "local/1t,hat/wmt14ende_cpu_raspberrypi",
+                                 "--data-dir", QString::fromStdString(sourcePath("data"))});
+        QVERIFY2(init.code == 0, qPrintable(init.err));
+        const QString arch = dir.filePath("smallest.yml");
+        const DesignSpace space = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
+        std::ofstream(arch.toStdString()) << subConfigToYaml(SubConfig::smallest(space));
+
+        const Run m = runHat({"workspace", "measure", "--workspace", ws, "--device", "local/1t", arch, "--json"});
+        QVERIFY2(m.code == 0, qPrintable(m.err));
+        const auto j = nlohmann::json::parse(m.out.toStdString());
+        QCOMPARE(j["device"].get<std::string>(), std::string("local/1t"));
+        QCOMPARE(j["measured_ms"].get<double>(), j["encoder_ms"].get<double>() + j["decoder_ms"].get<double>());
+        QVERIFY(j["encoder_ms"].get<double>() > 0.0);
+        // The stored prediction is the shipped predictor's, as `hat latency predict` gives it.
+        const Run p = runHat({"latency", "predict", "--predictor", QString::fromStdString(sourcePath("data/latency/local/space0_1t.pt")),
+                              "--space", QString::fromStdString(sourcePath("data/spaces/space0.yml")), arch, "--json"});
+        QCOMPARE(p.code, 0);
+        const auto pj = nlohmann::json::parse(p.out.toStdString());
+        QVERIFY(std::abs(j["predicted_ms"].get<double>() - pj["ms"].get<double>()) < 1e-6 * pj["ms"].get<double>());
+        QVERIFY(std::abs(j["interval_ms"][1].get<double>() - pj["high_ms"].get<double>()) < 1e-6 * pj["high_ms"].get<double>());
+
+        const Run list = runHat({"workspace", "measure", "--workspace", ws, "--device", "local/1t", "--json"});
+        QCOMPARE(list.code, 0);
+        const auto l = nlohmann::json::parse(list.out.toStdString());
+        QCOMPARE(l["measurements"].size(), size_t(1));
+        QCOMPARE(l["measurements"][0]["measured_ms"].get<double>(), j["measured_ms"].get<double>());
+
+        const Run elsewhere = runHat({"workspace", "measure", "--workspace", ws, "--device", "raspberrypi", arch});
+        QVERIFY(elsewhere.code != 0);
+        QVERIFY2(elsewhere.err.contains("only a local device can be measured here"), qPrintable(elsewhere.err));
     }
 };
 
