@@ -88,10 +88,19 @@ bool JobRunner::waitForAll(int ms) {
 void JobRunner::onProgress(LongJobId id, double fraction, const QString& text) {
     const auto it = jobs_.find(id);
     if (it == jobs_.end()) return;
+    Job& job = it->second;
     double left = -1.0;
-    // A linear estimate from the time so far; too noisy to show before 2% or 3 seconds.
-    const double elapsed = static_cast<double>(it->second.clock.elapsed()) / 1000.0;
-    if (fraction >= 0.02 && fraction < 1.0 && elapsed >= 3.0) left = elapsed / fraction * (1.0 - fraction);
+    if (fraction >= 0.0 && job.firstFraction < 0.0) {
+        job.firstFraction = fraction;
+        job.firstMs = job.clock.elapsed();
+    }
+    // A linear estimate from the rate since the first report; too noisy to show in the first
+    // 3 seconds.
+    const double done = fraction - job.firstFraction;
+    const double elapsed = static_cast<double>(job.clock.elapsed() - job.firstMs) / 1000.0;
+    if (job.firstFraction >= 0.0 && done > 0.0 && fraction < 1.0 && elapsed >= 3.0) {
+        left = elapsed / done * (1.0 - fraction);
+    }
     Q_EMIT progressed(id, fraction, left, text);
 }
 

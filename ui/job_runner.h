@@ -67,6 +67,10 @@ private:
         QThread* thread = nullptr;
         std::shared_ptr<JobContext> context;
         QElapsedTimer clock;
+        // The first progress report: a resumed job starts part-way, so the rate is measured
+        // from here, not from zero.
+        double firstFraction = -1.0;
+        qint64 firstMs = 0;
     };
     void onProgress(LongJobId id, double fraction, const QString& text);
     void onDone(LongJobId id, bool ok, bool cancelled, const QString& message);

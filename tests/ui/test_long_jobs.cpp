@@ -116,6 +116,27 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(w->trustPlot()->trust().device, QString("local/1t"), 30000);
     }
 
+    void timeLeftOfAResumedJobCountsFromWhereItResumed() {
+        // A job that starts half done (a resumed training run) and then does 5% in 3.2 s has
+        // about 29 s left, not the 3 s that timing from zero would claim.
+        JobRunner runner;
+        QSignalSpy progressed(&runner, &JobRunner::progressed);
+        QSignalSpy done(&runner, &JobRunner::finished);
+        runner.start("resumed", [](JobContext& ctx) {
+            ctx.progress(0.5, "resumed");
+            QThread::msleep(3200);
+            ctx.progress(0.55, "later");
+            return QString("ok");
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 20000);
+        QCOMPARE(progressed.count(), 2);
+        QCOMPARE(progressed.at(0).at(2).toDouble(), -1.0);  // no estimate from one report
+        const double left = progressed.at(1).at(2).toDouble();
+        QVERIFY2(left >= 3.2 / 0.05 * 0.45 * 0.99, qPrintable(QString::number(left)));
+        QCOMPARE(done.at(0).at(3).toString(), QString("ok"));
+        QVERIFY(done.at(0).at(1).toBool());
+    }
+
     void measureHereNeedsASelection() {
         w->selectGene(std::nullopt);
         QCOMPARE(w->measureSelectedHere(), LongJobId(0));
