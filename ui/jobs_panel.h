@@ -18,6 +18,9 @@ class JobsPanel : public QWidget {
     Q_OBJECT
 public:
     explicit JobsPanel(JobRunner* runner, QWidget* parent = nullptr);
+    // Small: it shares the bottom dock area with the population table and must not push the
+    // plot up; rows scroll.
+    QSize sizeHint() const override { return {480, 160}; }
 
     // For tests: the row widgets of a job.
     QProgressBar* progressBar(LongJobId id) const;

@@ -399,6 +399,10 @@ private Q_SLOTS:
     }
 
     void screenshots() {
+        // The population tab in front, as after start-up.
+        QDockWidget* pop = w->findChild<QDockWidget*>("populationDock");
+        QVERIFY(pop != nullptr);
+        pop->raise();
         w->plot()->rescaleToData();
         QTest::qWait(100);
         QVERIFY(w->grab().save(screenshotDir() + "/main_window.png"));
