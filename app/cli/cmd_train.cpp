@@ -170,7 +170,7 @@ int cmdEval(const std::vector<std::string>& argv) {
 
     // Data paths default to what the training run recorded next to the checkpoint.
     const std::string dir = fs::path(ckpt).parent_path().string();
-    nlohmann::json rec;
+    nlohmann::json rec = nlohmann::json::object();  // value() below needs an object, not null
     if (fs::exists(dir + "/train_options.json")) rec = nlohmann::json::parse(std::ifstream(dir + "/train_options.json"));
     auto pick = [&](const char* flag, const char* key) {
         if (args.has(flag)) return args.get(flag, "");
