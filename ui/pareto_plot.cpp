@@ -1,5 +1,6 @@
 #include "ui/pareto_plot.h"
 
+#include <QFontMetrics>
 #include <QToolTip>
 
 #include <algorithm>
@@ -57,8 +58,14 @@ ParetoPlot::ParetoPlot(QWidget* parent) : QCustomPlot(parent) {
     limitLine_->setPen(QPen(QColor(200, 30, 30), 2, Qt::DashLine));
     limitLine_->setSelectable(false);
     limitLabel_ = new QCPItemText(this);
-    // Text to the left of the line: the line usually sits near the right end of the data.
+    // Text to the left of the line, where the data usually is not; to its right when the line sits
+    // too close to the plot's left edge for the text to fit (decided at every replot).
     limitLabel_->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
+    connect(this, &QCustomPlot::beforeReplot, this, [this] {
+        const int textWidth = QFontMetrics(limitLabel_->font()).horizontalAdvance(limitLabel_->text()) + 8;
+        const bool fitsLeft = xAxis->coordToPixel(limit_) - axisRect()->left() > textWidth;
+        limitLabel_->setPositionAlignment((fitsLeft ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+    });
     limitLabel_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
     limitLabel_->setColor(QColor(200, 30, 30));
     limitLabel_->setPadding(QMargins(4, 2, 4, 2));

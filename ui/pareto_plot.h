@@ -44,6 +44,7 @@ public:
     int generationLayers() const { return static_cast<int>(generationGraphs_.size()); }
     const std::vector<EvaluatedPoint>& points() const { return points_; }
     QCPItemStraightLine* limitLine() const { return limitLine_; }
+    QCPItemText* limitLabel() const { return limitLabel_; }
     // Index into points() of the point nearest to `pixel` within `radius` pixels, or -1.
     int pointNear(const QPointF& pixel, double radius = 8.0) const;
     QString describe(const EvaluatedPoint& p) const;

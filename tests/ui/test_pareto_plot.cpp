@@ -55,6 +55,12 @@ private Q_SLOTS:
         plot.setLimit(250);
         QCOMPARE(plot.limitLine()->point1->coords().x(), 250.0);
         QCOMPARE(plot.limitLine()->point2->coords().x(), 250.0);
+        // The label stays inside the plot: left of the line, or right of it near the left edge.
+        plot.replot();
+        QVERIFY(plot.limitLabel()->positionAlignment() & Qt::AlignRight);
+        plot.setLimit(plot.xAxis->range().lower + 1.0);
+        plot.replot();
+        QVERIFY(plot.limitLabel()->positionAlignment() & Qt::AlignLeft);
     }
 
     void yAxisSwitchesMetric() {
