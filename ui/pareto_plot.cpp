@@ -62,7 +62,9 @@ ParetoPlot::ParetoPlot(QWidget* parent) : QCustomPlot(parent) {
     // too close to the plot's left edge for the text to fit (decided at every replot).
     limitLabel_->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
     connect(this, &QCustomPlot::beforeReplot, this, [this] {
-        const int textWidth = QFontMetrics(limitLabel_->font()).horizontalAdvance(limitLabel_->text()) + 8;
+        const QMargins pad = limitLabel_->padding();
+        const int textWidth =
+            QFontMetrics(limitLabel_->font()).horizontalAdvance(limitLabel_->text()) + pad.left() + pad.right();
         const bool fitsLeft = xAxis->coordToPixel(limit_) - axisRect()->left() > textWidth;
         limitLabel_->setPositionAlignment((fitsLeft ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
     });

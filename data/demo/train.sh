@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 # 1. subword model and dictionary (deterministic, ~8 s)
 [ -f data/demo/spm.model ] || build/app/hat data prepare --corpus data/corpus/en-de --out data/demo --vocab-size 8000
-# 2. SuperTransformer training (sandwich rule: about 1,100 target tokens/s on one core of this
-#    2-core machine, 1,700 with --threads 2).
+# 2. SuperTransformer training (sandwich rule with 2k-token batches: about 1,800 target tokens/s on
+#    one thread with nothing else running; the machine's 2 cores are one core's two hardware
+#    threads, so a build or benchmark beside it halves that).
 #    History: lr 1.5e-3 with 4k-token batches and HAT's one-SubTransformer-per-update held the model
 #    at a unigram plateau (valid loss 7.3 bits after 3,000 updates); lr 5e-4 with 8k batches reached
 #    8.13 at update 2,000. From there on the sandwich rule trains the largest, the smallest and
