@@ -3,7 +3,7 @@
 // Prints the table of issue 4 (RMSE ours vs recipe, MAPE, +-5%, +-10%, interval coverage).
 //
 //   bench_predictor_compare [--sets a,b] [--steps N] [--folds K] [--layers L] [--layout 10|15]
-//                           [--linear] [--lr X] [--no-recipe] [--threads T] [--save DIR]
+//                           [--linear | --log] [--lr X] [--no-recipe] [--threads T] [--save DIR] [--dump DIR]
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
     PredictorTrainOptions ours;
     bool recipe = true;
     int threads = 1;
-    std::string sets, saveDir, csv;
+    std::string sets, saveDir, csv, dumpDir;
     double latNorm = 0.0;  // recipe's lat_norm for --csv (HAT's sets: from the name)
     uint64_t splitSeed = 2020;
     for (int i = 1; i < argc; ++i) {
@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
         else if (a == "--folds") ours.folds = std::stoi(next());
         else if (a == "--layout") ours.layout = next() == "10" ? FeatureLayout::Hat10 : FeatureLayout::Hat10Products;
         else if (a == "--linear") ours.logTarget = false;
+        else if (a == "--log") ours.logTarget = true;
         else if (a == "--mse") ours.robust = false, ours.selectLoss = false;
         else if (a == "--l1") ours.robust = true, ours.selectLoss = false;
         else if (a == "--ema") ours.emaDecay = std::stod(next());
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
         else if (a == "--save") saveDir = next();
         else if (a == "--csv") csv = next();
         else if (a == "--lat-norm") latNorm = std::stod(next());
+        else if (a == "--dump") dumpDir = next();
         else {
             std::fprintf(stderr, "unknown option %s\n", a.c_str());
             return 2;
@@ -103,6 +105,21 @@ int main(int argc, char** argv) {
             h = LatencyPredictor::train(train, ro).evaluate(test);
         }
         if (!saveDir.empty()) mine.save(saveDir + "/" + name + ".pt");
+        if (!dumpDir.empty()) {
+            // Per held-out row: its place in measurement order, measured and predicted ms (for
+            // looking at where the error comes from).
+            const auto measured = test.totalsMs();
+            std::vector<LatencyFeatures> feats;
+            for (const auto& s : test.samples) feats.push_back(s.features);
+            const auto est = mine.estimateBatch(feats);
+            if (FILE* f = std::fopen((dumpDir + "/" + name + ".tsv").c_str(), "w")) {
+                std::fprintf(f, "row\tmeasured\tours\n");
+                for (size_t i = 0; i < est.size(); ++i) {
+                    std::fprintf(f, "%zu\t%.6f\t%.6f\n", split.test[i], measured[i], est[i].ms);
+                }
+                std::fclose(f);
+            }
+        }
         std::printf("| %s | %.2f | %.2f | %.2f%% / %.2f%% | %.1f%% / %.1f%% | %.1f%% / %.1f%% | %.1f%% | %.0f |\n",
                     name.c_str(), r.rmseMs, h.rmseMs, r.mapePct, h.mapePct, r.within5Pct, h.within5Pct,
                     r.within10Pct, h.within10Pct, r.coveragePct, secs);

@@ -179,6 +179,18 @@ private Q_SLOTS:
         QVERIFY2(e.find("not a latency predictor") != std::string::npos, e.c_str());
     }
 
+    void staysPositiveFarOutsideItsRows() {
+        // Our predictors fit ms, not log(ms), so nothing in the network keeps an extrapolation
+        // above zero; a latency and its interval must be.
+        const LatencyFeatures tiny{8, 1, 8, 1, 8, 1, 8, 1, 1, 1};
+        const LatencyFeatures huge{4096, 12, 16384, 32, 4096, 12, 16384, 32, 32, 4};
+        const LatencyFeatures zero{};
+        for (const auto& f : {tiny, huge, zero}) {
+            const auto e = trained().estimate(f);
+            QVERIFY2(e.ms > 0.0 && e.lowMs > 0.0, qPrintable(QString("%1 [%2, %3]").arg(e.ms).arg(e.lowMs).arg(e.highMs)));
+            QVERIFY(e.lowMs < e.ms && e.ms < e.highMs);
+        }
+    }
     void cancelStopsTraining() {
         PredictorTrainOptions o;
         o.steps = 200;
