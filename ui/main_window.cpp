@@ -418,6 +418,7 @@ void MainWindow::wireController() {
         log(tr("Error: %1").arg(msg));
         statusLabel_->setText(msg);
         cancelButton_->setEnabled(controller_->searching());
+        answerLabel_->setEnabled(true);  // no answer is coming
         if (!controller_->searching()) progress_->setFormat(tr("Failed"));
     });
 }
@@ -520,7 +521,7 @@ void MainWindow::refreshDevice() {
     answerLabel_->setText(tr("Loading the architectures evaluated so far ..."));
     controller_->requestPoints(currentDevice());
     controller_->requestTrust(currentDevice());
-    if (limitInitialised_) controller_->requestInstantAnswer(currentDevice(), limit_);
+    if (limitInitialised_) requestAnswer();
     updateStatus();
 }
 
@@ -556,7 +557,7 @@ void MainWindow::onPoints(JobId, const PointSet& set) {
         std::nth_element(lat.begin(), lat.begin() + static_cast<long>(lat.size() / 2), lat.end());
         limitInitialised_ = true;
         showLimit(lat[lat.size() / 2]);
-        controller_->requestInstantAnswer(currentDevice(), limit_);
+        requestAnswer();
     }
     plot_->rescaleToData();
     if (set.points.empty()) {
@@ -590,12 +591,20 @@ void MainWindow::limitEdited(double ms) {
     if (!info_ || currentDevice().isEmpty()) return;
     // The stored answer comes at once; a warm re-search follows when the user stops moving.
     controller_->cancelSearch();
-    controller_->requestInstantAnswer(currentDevice(), ms);
+    requestAnswer();
     debounce_->start();
+}
+
+void MainWindow::requestAnswer() {
+    controller_->requestInstantAnswer(currentDevice(), limit_);
+    // The label still describes the previous limit until the answer arrives (tens of ms, longer
+    // while a search holds the database): dimmed, it does not pass for the new one.
+    answerLabel_->setEnabled(false);
 }
 
 void MainWindow::onInstantAnswer(JobId, const InstantAnswer& a) {
     if (a.device != currentDevice()) return;
+    answerLabel_->setEnabled(true);
     if (!a.point) {
         answerText_ = tr("Nothing evaluated runs under %1 ms on %2 yet.").arg(a.limitMs, 0, 'f', 1).arg(a.device);
     } else {

@@ -129,6 +129,7 @@ private:
     void updateRecentMenu();
     void updateStatus();
     void limitEdited(double ms);  // from any of the three limit widgets
+    void requestAnswer();         // the stored best under limit_, label dimmed until it comes
     void showLimit(double ms);    // moves the widgets without side effects
     void refreshDevice();
     void chooseWorkspace();
