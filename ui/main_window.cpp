@@ -596,14 +596,14 @@ void MainWindow::limitEdited(double ms) {
 }
 
 void MainWindow::requestAnswer() {
-    controller_->requestInstantAnswer(currentDevice(), limit_);
+    answerJob_ = controller_->requestInstantAnswer(currentDevice(), limit_);
     // The label still describes the previous limit until the answer arrives (tens of ms, longer
     // while a search holds the database): dimmed, it does not pass for the new one.
     answerLabel_->setEnabled(false);
 }
 
-void MainWindow::onInstantAnswer(JobId, const InstantAnswer& a) {
-    if (a.device != currentDevice()) return;
+void MainWindow::onInstantAnswer(JobId job, const InstantAnswer& a) {
+    if (job != answerJob_ || a.device != currentDevice()) return;
     answerLabel_->setEnabled(true);
     if (!a.point) {
         answerText_ = tr("Nothing evaluated runs under %1 ms on %2 yet.").arg(a.limitMs, 0, 'f', 1).arg(a.device);

@@ -157,6 +157,9 @@ private:
     QString dataDir_;
     double limit_ = 0.0;
     bool limitInitialised_ = false;
+    // The window's own newest answer request: the controller also answers other askers, whose
+    // limits are not the slider's.
+    JobId answerJob_ = 0;
     bool syncing_ = false;
     std::optional<Gene> selected_;
     QString answerText_;

@@ -387,6 +387,9 @@ private Q_SLOTS:
         QTest::qWait(200);
         QCOMPARE(answers.count(), 1);
         QCOMPARE(answers.at(0).at(0).value<JobId>(), last);
+        // Answers the window did not ask for leave its line alone (it names the slider's limit).
+        QVERIFY2(w->lastAnswerText().contains(QString("under %1 ms").arg(w->limitMs(), 0, 'f', 1)),
+                 qPrintable(w->lastAnswerText()));
 
         // A new search cancels the running one; only the new one reports.
         QSignalSpy gens(c, &SearchController::generationFinished);
