@@ -112,13 +112,17 @@ int main(int argc, char** argv) {
             std::vector<LatencyFeatures> feats;
             for (const auto& s : test.samples) feats.push_back(s.features);
             const auto est = mine.estimateBatch(feats);
-            if (FILE* f = std::fopen((dumpDir + "/" + name + ".tsv").c_str(), "w")) {
-                std::fprintf(f, "row\tmeasured\tours\n");
-                for (size_t i = 0; i < est.size(); ++i) {
-                    std::fprintf(f, "%zu\t%.6f\t%.6f\n", split.test[i], measured[i], est[i].ms);
-                }
-                std::fclose(f);
+            const std::string path = dumpDir + "/" + name + ".tsv";
+            FILE* f = std::fopen(path.c_str(), "w");
+            if (!f) {
+                std::fprintf(stderr, "%s: cannot write\n", path.c_str());
+                return 1;
             }
+            std::fprintf(f, "row\tmeasured\tours\n");
+            for (size_t i = 0; i < est.size(); ++i) {
+                std::fprintf(f, "%zu\t%.6f\t%.6f\n", split.test[i], measured[i], est[i].ms);
+            }
+            std::fclose(f);
         }
         std::printf("| %s | %.2f | %.2f | %.2f%% / %.2f%% | %.1f%% / %.1f%% | %.1f%% / %.1f%% | %.1f%% | %.0f |\n",
                     name.c_str(), r.rmseMs, h.rmseMs, r.mapePct, h.mapePct, r.within5Pct, h.within5Pct,
