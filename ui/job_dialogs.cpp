@@ -142,7 +142,8 @@ TrainOptions TrainDialog::options() const {
     o.corpusDir = corpus_->text().toStdString();
     o.subwordModel = spm_->text().toStdString();
     o.dictionary = dict_->text().toStdString();
-    o.space = DesignSpace::loadYaml(space_->text().toStdString());
+    o.spacePath = space_->text().toStdString();
+    o.space = DesignSpace::loadYaml(o.spacePath);
     o.outDir = out_->text().toStdString();
     o.widthDivisor = divisor_->value();
     o.maxUpdates = updates_->value();

@@ -3,6 +3,7 @@
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_predictor.h"
 #include "core/search/workspace.h"
+#include "core/train/training_record.h"
 #include "core/util/error.h"
 
 namespace hat::ui {
@@ -109,6 +110,8 @@ struct JobTrainObserver : TrainObserver {
 
 JobRunner::Work trainWork(const TrainOptions& options) {
     return [options](JobContext& ctx) {
+        // The record a workspace reads to find the corpus and dictionary (File > New Workspace).
+        writeTrainingRecord(options);
         JobTrainObserver obs;
         obs.ctx = &ctx;
         const TrainResult r = trainSuperTransformer(options, &obs, ctx.cancelToken());

@@ -19,6 +19,7 @@
 #include "core/model/inherited_weights.h"
 #include "core/space/subconfig_io.h"
 #include "core/train/trainer.h"
+#include "core/train/training_record.h"
 #include "core/util/error.h"
 
 namespace hat::cli {
@@ -32,12 +33,7 @@ std::string corpusFile(const std::string& dir, const std::string& split, const s
     return fs::exists(base + ".gz") ? base + ".gz" : base;
 }
 
-// Paths in train_options.json are stored relative to the checkpoint directory when possible, so a
-// trained model directory can be moved with its data.
-std::string relativeTo(const std::string& path, const std::string& dir) {
-    if (path.empty()) return path;
-    return fs::relative(fs::absolute(path), fs::absolute(dir)).string();
-}
+// Paths in train_options.json are relative to the checkpoint directory (core/train/training_record.h).
 std::string resolve(const std::string& path, const std::string& dir) {
     if (path.empty() || fs::path(path).is_absolute()) return path;
     return (fs::path(dir) / path).lexically_normal().string();
@@ -117,7 +113,8 @@ int cmdTrain(const std::vector<std::string>& argv) {
     o.targetLang = args.get("--tgt", "de");
     o.subwordModel = args.get("--spm", "");
     o.dictionary = args.require("--dict");
-    o.space = DesignSpace::loadYaml(args.require("--space"));
+    o.spacePath = args.require("--space");
+    o.space = DesignSpace::loadYaml(o.spacePath);
     o.outDir = args.require("--out");
     o.widthDivisor = args.getInt("--width-divisor", 8);
     o.maxUpdates = args.getInt("--max-updates", static_cast<int>(o.maxUpdates));
@@ -133,15 +130,7 @@ int cmdTrain(const std::vector<std::string>& argv) {
     o.clipNorm = args.getDouble("--clip-norm", o.clipNorm);
     if (o.maxUpdates <= 0 || o.maxTokens <= 0) throw UsageError("--max-updates and --max-tokens must be positive");
 
-    fs::create_directories(o.outDir);
-    nlohmann::json record = {
-        {"corpus", relativeTo(o.corpusDir, o.outDir)}, {"src", o.sourceLang}, {"tgt", o.targetLang},
-        {"spm", relativeTo(o.subwordModel, o.outDir)}, {"dict", relativeTo(o.dictionary, o.outDir)},
-        {"space", relativeTo(args.require("--space"), o.outDir)}, {"width_divisor", o.widthDivisor},
-        {"max_updates", o.maxUpdates}, {"max_tokens", o.maxTokens}, {"lr", o.peakLr},
-        {"warmup", o.warmupUpdates}, {"seed", o.seed}, {"dropout", o.dropout}, {"clip_norm", o.clipNorm},
-        {"sampling", samplingName(o.sampling)}};
-    std::ofstream(o.outDir + "/train_options.json") << record.dump(2) << "\n";
+    writeTrainingRecord(o);
 
     PrintingObserver obs;
     // Ctrl-C stops after the current update with a checkpoint, so `hat train` resumes there.

@@ -20,6 +20,7 @@ struct TrainOptions {
     std::string subwordModel;  // .model file; empty for pre-split text
     std::string dictionary;    // fairseq dict.txt
     DesignSpace space;
+    std::string spacePath;     // where `space` was read from: recorded in train_options.json
     int widthDivisor = 8;
 
     std::string outDir;        // checkpoint_last.pt, optimizer_last.pt, train_log.jsonl
