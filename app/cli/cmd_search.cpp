@@ -10,6 +10,9 @@
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/interrupt.h"
+#include "core/export/points_csv.h"
+#include "core/export/subtransformer_file.h"
+#include "core/export/workspace_export.h"
 #include "core/search/device_comparison.h"
 #include "core/search/workspace.h"
 #include "core/space/arch_metrics.h"
@@ -149,34 +152,31 @@ int cmdPareto(const std::vector<std::string>& argv) {
     Workspace w = Workspace::open(args.require("--workspace"));
     const std::string device = args.require("--device");
     if (args.getInt("--threads", 0) > 0) setComputeThreads(args.getInt("--threads", 0));
-    auto points = w.evaluatedPoints(device);
-    if (!args.has("--all")) points = paretoFront(std::move(points), args.has("--upper-bound"));
+    const bool frontOnly = !args.has("--all"), upper = args.has("--upper-bound");
+    PointsTable table = pointsTable(w, device, frontOnly, upper);
     if (args.has("--bleu")) {
         // BLEU of the listed architectures that lack one: beam search over the fitness set.
         std::vector<Gene> todo;
-        for (const auto& p : points) {
-            if (!p.bleu) todo.push_back(p.gene);
+        for (const auto& r : table.rows) {
+            if (!r.bleu) todo.push_back(r.gene);
         }
-        const auto scores = w.fitness().bleu(todo, [](size_t done, size_t total, double bleu) {
-            std::fprintf(stderr, "BLEU %zu/%zu: %.2f\n", done, total, bleu);
-        });
-        size_t k = 0;
-        for (auto& p : points) {
-            if (!p.bleu) p.bleu = scores[k++];
+        if (!todo.empty()) {
+            w.fitness().bleu(todo, [](size_t done, size_t total, double bleu) {
+                std::fprintf(stderr, "BLEU %zu/%zu: %.2f\n", done, total, bleu);
+            });
+            // The scores are stored with the evaluations: the table read again shows them.
+            table = pointsTable(w, device, frontOnly, upper);
         }
     }
     const DesignSpace space = w.space();
-    if (args.has("--csv")) std::cout << "latency_ms,latency_upper_ms,valid_loss,bleu,params,gene\n";
-    for (const auto& p : points) {
-        const SubConfig c = geneToConfig(p.gene, space);
-        if (args.has("--csv")) {
-            std::printf("%.3f,%.3f,%.6f,%s,%lld,\"%s\"\n", p.latencyMs, p.latencyUpperMs, p.validLoss,
-                        p.bleu ? std::to_string(*p.bleu).c_str() : "",
-                        static_cast<long long>(hatParameterCount(c, space.qkvDim)), geneToText(p.gene).c_str());
-        } else {
-            std::printf("%8.1f ms  loss %.4f  %s%s\n", p.latencyMs, p.validLoss,
-                        p.bleu ? ("BLEU " + formatFixed(*p.bleu, 2) + "  ").c_str() : "", c.summary().c_str());
-        }
+    if (args.has("--csv")) {
+        std::cout << pointsCsv(table, space);
+        return 0;
+    }
+    for (const auto& r : table.rows) {
+        std::printf("%8.1f ms  loss %.4f  %s%s\n", r.latency[0].ms, r.validLoss,
+                    r.bleu ? ("BLEU " + formatFixed(*r.bleu, 2) + "  ").c_str() : "",
+                    geneToConfig(r.gene, space).summary().c_str());
     }
     return 0;
 }
@@ -287,23 +287,21 @@ int cmdExport(const std::vector<std::string>& argv) {
     if (n == 0) throw Error("search run " + std::to_string(runId) + " has no generation yet");
     const auto members = w.db().generationMembers(runId, n - 1);
     const DesignSpace space = w.space();
+    const std::string device = runDevice(w, *run);
     const std::string format = args.get("--format", "yaml");
     if (format == "yaml") {
-        std::cout << subConfigToYaml(geneToConfig(members.front().gene, space));
+        std::cout << subTransformerYaml(geneToConfig(members.front().gene, space),
+                                        exportInfoFor(w, device, members.front()));
     } else if (format == "json") {
         nlohmann::json j = candidateJson(members.front(), space);
         j["run_id"] = runId;
         j["max_latency_ms"] = run->maxLatencyMs;
         j["status"] = run->status;
+        j["export"] = nlohmann::json::parse(exportInfoJson(exportInfoFor(w, device, members.front())));
         std::cout << j.dump(2) << "\n";
     } else if (format == "csv") {
-        std::cout << "rank,valid_loss,latency_ms,latency_upper_ms,params,gene\n";
-        for (size_t i = 0; i < members.size(); ++i) {
-            const auto& c = members[i];
-            std::printf("%zu,%.6f,%.3f,%.3f,%lld,\"%s\"\n", i, c.fitness, c.latency.ms, c.latency.upperMs,
-                        static_cast<long long>(hatParameterCount(geneToConfig(c.gene, space), space.qkvDim)),
-                        geneToText(c.gene).c_str());
-        }
+        // The generation's members, best first, in the one points dialect.
+        std::cout << pointsCsv(pointsTableOf(w, device, members), space);
     } else {
         throw UsageError("--format must be yaml, json or csv");
     }

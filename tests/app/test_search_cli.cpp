@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 
 #include "core/space/subconfig_io.h"
@@ -132,8 +133,9 @@ private Q_SLOTS:
         double best = 1e9;
         const QStringList lines = search.out.split('\n', Qt::SkipEmptyParts);
         for (int i = 1; i < lines.size(); ++i) {
+            // The points dialect: device,latency_ms,latency_upper_ms,valid_loss,...
             const QStringList cols = lines[i].split(',');
-            if (cols[0].toDouble() <= f["limit_ms"].get<double>()) best = std::min(best, cols[2].toDouble());
+            if (cols[1].toDouble() <= f["limit_ms"].get<double>()) best = std::min(best, cols[3].toDouble());
         }
         QVERIFY(std::abs(f["best"]["valid_loss"].get<double>() - best) < 1e-5);
 
@@ -144,6 +146,39 @@ private Q_SLOTS:
         QVERIFY(unknown.code != 0);
         QVERIFY(unknown.err.contains("nosuch"));
     }
+    void exportWritesHeaderJsonAndThePointsCsv() {
+        QVERIFY(!searched.isEmpty());
+        const Run yaml = runHat({"export", "--workspace", searched, "--run", "1", "--format", "yaml"});
+        QVERIFY2(yaml.code == 0, qPrintable(yaml.err));
+        const DesignSpace space = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
+        const SubConfig best = parseSubConfigYaml(yaml.out.toStdString(), "export.yml", &space);
+        QVERIFY(yaml.out.contains("\n# device: hat/wmt14ende_cpu_raspberrypi\n"));
+        QVERIFY(yaml.out.contains("\n# SuperTransformer: supernet.pt\n"));
+        QVERIFY(yaml.out.contains("1/16-width proxy"));  // the tiny SuperTransformer is 1/16 wide
+
+        const Run json = runHat({"export", "--workspace", searched, "--run", "1", "--format", "json"});
+        QCOMPARE(json.code, 0);
+        const auto j = nlohmann::json::parse(json.out.toStdString());
+        QVERIFY(parseSubConfigJson(j["config"].dump(), "export.json", &space).sameArchitecture(best));
+        QCOMPARE(j["export"]["device"].get<std::string>(), std::string("hat/wmt14ende_cpu_raspberrypi"));
+        QCOMPARE(j["export"]["latency_ms"].get<double>(), j["latency_ms"].get<double>());
+        QCOMPARE(j["export"]["valid_loss"].get<double>(), j["valid_loss"].get<double>());
+        QCOMPARE(j["export"]["width_divisor"].get<int>(), 16);
+        QVERIFY(yaml.out.contains(QString::fromStdString("# predicted latency: ")));
+
+        const Run csv = runHat({"export", "--workspace", searched, "--run", "1", "--format", "csv"});
+        QCOMPARE(csv.code, 0);
+        const QStringList rows = csv.out.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(rows.size(), 16 + 1);  // the last generation's members
+        const Run front = runHat({"pareto", "--workspace", searched, "--device", "raspberrypi", "--csv"});
+        QCOMPARE(front.code, 0);
+        QCOMPARE(front.out.split('\n').first(), rows.first());  // one dialect
+        QVERIFY(rows.first().startsWith("device,latency_ms,latency_upper_ms,valid_loss,bleu,params,flops_30x30,summary,"));
+        QVERIFY(rows.first().endsWith(",gene"));
+        // The best member first, with the loss `--format json` gives.
+        QVERIFY(std::abs(rows[1].split(',')[3].toDouble() - j["valid_loss"].get<double>()) <= 5e-7);
+    }
+
     void measureHereStoresAndListsMeasurements() {
         const QString ws = dir.filePath("local");
         const Run init = runHat({"workspace", "init", ws, "--space", QString::fromStdString(sourcePath("data/spaces/space0.yml")),

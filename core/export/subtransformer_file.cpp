@@ -1,0 +1,177 @@
+#include "core/export/subtransformer_file.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "core/export/number_text.h"
+#include "core/space/subconfig_io.h"
+#include "core/util/error.h"
+
+namespace hat {
+
+namespace {
+
+std::string todayUtc() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof(buf), "%Y-%m-%d", &tm);
+    return buf;
+}
+
+std::string dateOf(const SubTransformerExportInfo& info) { return info.date.empty() ? todayUtc() : info.date; }
+
+// A device or file name on one comment line: a newline would end the comment and turn the rest
+// into YAML.
+std::string oneLine(std::string s) {
+    for (char& c : s) {
+        if (c == '\n' || c == '\r') c = ' ';
+    }
+    return s;
+}
+
+std::string proxyNote(int widthDivisor) {
+    return "quality from a 1/" + std::to_string(widthDivisor) +
+           "-width proxy SuperTransformer; latency predicted at full size";
+}
+
+bool known(const std::optional<double>& v) { return v && std::isfinite(*v); }
+
+std::string lettersAndDigits(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c)) out += static_cast<char>(c);
+    }
+    return out;
+}
+
+std::string errnoText(int e) { return std::error_code(e, std::generic_category()).message(); }
+
+}  // namespace
+
+std::string subTransformerYaml(const SubConfig& config, const SubTransformerExportInfo& info) {
+    std::string h = "# HAT SubTransformer, exported by HAT Explorer\n";
+    if (!info.device.empty()) h += "# device: " + oneLine(info.device) + "\n";
+    if (known(info.latencyMs)) h += "# predicted latency: " + fixedDecimals(*info.latencyMs, 1) + " ms\n";
+    if (known(info.latencyUpperMs)) {
+        h += "# predicted latency, 90% upper end: " + fixedDecimals(*info.latencyUpperMs, 1) + " ms\n";
+    }
+    if (known(info.validLoss)) h += "# validation loss: " + fixedDecimals(*info.validLoss, 4) + "\n";
+    if (known(info.bleu)) h += "# BLEU: " + fixedDecimals(*info.bleu, 2) + "\n";
+    if (!info.supernet.empty()) h += "# SuperTransformer: " + oneLine(info.supernet) + "\n";
+    if (info.widthDivisor > 1) h += "# " + proxyNote(info.widthDivisor) + "\n";
+    h += "# date: " + oneLine(dateOf(info)) + "\n";
+    return h + subConfigToYaml(config);
+}
+
+std::string exportInfoJson(const SubTransformerExportInfo& info) {
+    nlohmann::json e = nlohmann::json::object();
+    if (!info.device.empty()) e["device"] = info.device;
+    if (known(info.latencyMs)) e["latency_ms"] = *info.latencyMs;
+    if (known(info.latencyUpperMs)) e["latency_upper_ms"] = *info.latencyUpperMs;
+    if (known(info.validLoss)) e["valid_loss"] = *info.validLoss;
+    if (known(info.bleu)) e["bleu"] = *info.bleu;
+    if (!info.supernet.empty()) e["supernet"] = info.supernet;
+    e["width_divisor"] = info.widthDivisor;
+    if (info.widthDivisor > 1) e["quality_note"] = proxyNote(info.widthDivisor);
+    e["date"] = dateOf(info);
+    return e.dump();
+}
+
+std::string subTransformerJson(const SubConfig& config, const SubTransformerExportInfo& info) {
+    nlohmann::json j = nlohmann::json::parse(subConfigToJson(config.trimmed()));
+    j["export"] = nlohmann::json::parse(exportInfoJson(info));
+    return j.dump(2) + "\n";
+}
+
+std::string deviceShortName(const std::string& device) {
+    // HAT's devices are "hat/<task>_<cpu|gpu>_<hardware>"; the hardware part is what HAT's
+    // released file names carry.
+    if (device.rfind("hat/", 0) == 0) {
+        const std::string stem = device.substr(4);
+        const size_t a = stem.find('_');
+        const size_t b = a == std::string::npos ? a : stem.find('_', a + 1);
+        if (b != std::string::npos) {
+            const std::string hw = lettersAndDigits(stem.substr(b + 1));
+            if (!hw.empty()) return hw;
+        }
+    }
+    const std::string s = lettersAndDigits(device);
+    return s.empty() ? "device" : s;
+}
+
+std::string hatFileName(const std::string& task, const SubTransformerExportInfo& info, const std::string& extension) {
+    // HAT writes the task without punctuation ("wmt14ende" for wmt14.en-de).
+    std::string name = "HAT";
+    const std::string t = lettersAndDigits(task);
+    if (!t.empty()) name += "_" + t;
+    name += "_" + deviceShortName(info.device);
+    if (known(info.latencyMs)) {
+        const double ms = *info.latencyMs;
+        // Decided on the rounded value, so 999.96 ms reads "1.0s" rather than "1000.0ms".
+        if (std::round(ms * 10.0) / 10.0 >= 1000.0) name += "@" + fixedDecimals(ms / 1000.0, 1) + "s";
+        else name += "@" + fixedDecimals(ms, 1) + "ms";
+    }
+    if (known(info.bleu)) name += "_bleu@" + fixedDecimals(*info.bleu, 2);
+    else if (known(info.validLoss)) name += "_loss@" + fixedDecimals(*info.validLoss, 2);
+    std::string ext;
+    for (unsigned char c : extension) {
+        if (std::isalnum(c)) ext += static_cast<char>(c);
+    }
+    if (!ext.empty()) name += "." + ext;
+    return name;
+}
+
+void writeFileAtomically(const std::string& path, const std::string& content) {
+    namespace fs = std::filesystem;
+    const fs::path target(path);
+    if (target.filename().empty()) fail(path, "is not a file name");
+    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    // open(O_EXCL) with a unique name rather than mkstemp: mkstemp creates mode 0600, and the
+    // exported file should get the user's usual permissions (0666 less the umask).
+    static std::atomic<unsigned> counter{0};
+    std::string tmp;
+    int fd = -1;
+    int err = 0;
+    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+        tmp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
+                      std::to_string(counter++)))
+                  .string();
+        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        err = errno;
+        if (fd < 0 && err != EEXIST) break;
+    }
+    if (fd < 0) fail(path, "cannot write the file: " + errnoText(err));
+    auto abandon = [&](const std::string& what, int e) {
+        if (fd >= 0) ::close(fd);
+        ::unlink(tmp.c_str());
+        fail(path, what + ": " + errnoText(e));
+    };
+    size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            abandon("cannot write the file", errno);
+        }
+        done += static_cast<size_t>(n);
+    }
+    // Without the flush a crash right after the rename can leave an empty file under the final name.
+    if (::fsync(fd) != 0) abandon("cannot write the file", errno);
+    const int closed = ::close(fd);
+    fd = -1;
+    if (closed != 0) abandon("cannot write the file", errno);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) abandon("cannot replace the file", errno);
+}
+
+}  // namespace hat
