@@ -18,7 +18,9 @@
 #include "core/space/sampling.h"
 #include "core/util/allocator.h"
 #include "core/util/compute_threads.h"
+#include "ui/limit_model.h"
 #include "ui/main_window.h"
+#include "ui/search_panel.h"
 #include "ui/pareto_plot.h"
 
 using namespace hat;
@@ -93,7 +95,8 @@ int main(int argc, char** argv) {
     ui::MainWindow w;
     w.resize(1400, 900);
     w.show();
-    w.setSearchSettings(s);
+    w.searchPanel()->setSettings(s);
+    w.searchPanel()->setAutoResearch(false);
     w.openWorkspace(QString::fromStdString(dir));
     QElapsedTimer waited;
     waited.start();
@@ -118,12 +121,12 @@ int main(int argc, char** argv) {
     // the core's other hardware thread from the search.
     QEventLoop untilFinished;
     QObject::connect(w.controller(), &ui::SearchController::searchFinished, &untilFinished, &QEventLoop::quit);
-    w.setLimit(6000.0);
+    w.limitModel()->setAndCommit(6000.0);
     QElapsedTimer total;
     total.start();
     beat.start();
     heartbeat.start();
-    w.startSearch(false);
+    w.searchPanel()->start(false);
     untilFinished.exec();
     heartbeat.stop();
     std::printf("search of %d generations x %d in the window: %.1f s; UI thread blocked at most %.1f ms "

@@ -12,8 +12,9 @@ PACKAGES=(
   libsentencepiece-dev libicu-dev zlib1g-dev
   # ui
   qt6-base-dev libqcustomplot-dev libgl-dev fonts-dejavu-core
-  # headless window for screenshots and GUI runs without a display
-  xvfb xauth
+  # headless window for screenshots and GUI runs without a display; xprop/xwininfo read the
+  # window's size hints (scripts/screenshots.sh)
+  xvfb xauth x11-utils
   # corpus builder (tools/corpus): msgunfmt for LibreOffice's gettext catalogs
   gettext python3
   # importing HAT's released checkpoints (tools/import_hat_checkpoint.py)

@@ -64,6 +64,7 @@ std::vector<int> ArchitectureView::attendedEncoderLayers(const SubConfig& c, int
 }
 
 void ArchitectureView::paintEvent(QPaintEvent*) {
+    elided_ = 0;
     QPainter p(this);
     p.setRenderHint(QPainter::Antialiasing);
     const QRectF area = QRectF(rect()).adjusted(10, 8, -10, -8);
@@ -125,7 +126,9 @@ void ArchitectureView::paintArchitecture(QPainter& p, const QRectF& area, const 
     p.setFont(bold);
     p.setPen(pal.color(QPalette::Text));
     auto header = [&](const QRectF& r, const QString& text) {
-        p.drawText(r, Qt::AlignCenter, p.fontMetrics().elidedText(text, Qt::ElideRight, static_cast<int>(r.width())));
+        const QString shown = p.fontMetrics().elidedText(text, Qt::ElideRight, static_cast<int>(r.width()));
+        elided_ += shown != text;
+        p.drawText(r, Qt::AlignCenter, shown);
     };
     // Narrow columns (diff mode in a docked view) get short labels: FFN width alone, heads as
     // "self+cross"; the tooltip-free view stays readable instead of eliding everything.
@@ -153,7 +156,11 @@ void ArchitectureView::paintArchitecture(QPainter& p, const QRectF& area, const 
         const QRectF inner = r.adjusted(6, 2, -6, -2);
         const int w = static_cast<int>(inner.width());
         // Narrow docks elide rather than clip.
-        auto fit = [&](const QString& t) { return p.fontMetrics().elidedText(t, Qt::ElideRight, w); };
+        auto fit = [&](const QString& t) {
+            const QString shown = p.fontMetrics().elidedText(t, Qt::ElideRight, w);
+            elided_ += shown != t;
+            return shown;
+        };
         if (boxH > 2.4 * p.fontMetrics().height()) {
             p.drawText(inner, Qt::AlignLeft | Qt::AlignTop, fit(title));
             p.setFont(base);

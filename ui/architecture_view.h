@@ -31,6 +31,9 @@ public:
     // Encoder layers (0-based) decoder layer `layer` attends to.
     static std::vector<int> attendedEncoderLayers(const SubConfig& c, int layer);
 
+    // How many texts the last paint had to shorten to fit (0: everything readable).
+    int elidedTexts() const { return elided_; }
+
     QSize sizeHint() const override { return {420, 520}; }
     QSize minimumSizeHint() const override { return {260, 300}; }
 
@@ -42,6 +45,7 @@ private:
                            const QString& caption);
     std::optional<SubConfig> config_, reference_;
     QString caption_, referenceCaption_;
+    int elided_ = 0;
 };
 
 }  // namespace hat::ui

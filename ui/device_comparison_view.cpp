@@ -1,13 +1,12 @@
 #include "ui/device_comparison_view.h"
 
 #include <QCheckBox>
-#include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListWidget>
-#include <QSlider>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -19,13 +18,14 @@
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
 #include "ui/architecture_view.h"
+#include "ui/limit_model.h"
+#include "ui/limit_widget.h"
 #include "ui/pareto_plot.h"
 
 namespace hat::ui {
 
 namespace {
 enum Column { ColDevice, ColLimit, ColLatency, ColLoss, ColParams, ColArch, ColumnCount };
-constexpr int kSliderSteps = 1000;  // the slider moves in tenths of a percent
 }  // namespace
 
 DeviceComparisonView::DeviceComparisonView(SearchController* controller, QWidget* parent)
@@ -37,27 +37,21 @@ DeviceComparisonView::DeviceComparisonView(SearchController* controller, QWidget
     deviceList_->setToolTip(tr("Devices to compare: tick two or more"));
     deviceList_->setMaximumWidth(260);
     deviceList_->setMaximumHeight(150);
-    connect(deviceList_, &QListWidget::itemChanged, this, [this] {
-        if (!syncing_) refresh();
-    });
+    connect(deviceList_, &QListWidget::itemChanged, this, [this] { refresh(); });
 
-    slider_ = new QSlider(Qt::Horizontal, this);
-    slider_->setObjectName("relativeLimitSlider");
-    slider_->setRange(0, kSliderSteps);
-    slider_->setToolTip(tr("The same relative limit on every device: 0% is its smallest SubTransformer's "
-                           "latency, 100% its largest's"));
-    spin_ = new QDoubleSpinBox(this);
-    spin_->setObjectName("relativeLimitSpin");
-    spin_->setRange(0.0, 100.0);
-    spin_->setDecimals(1);
-    spin_->setSuffix(tr(" %"));
-    spin_->setToolTip(slider_->toolTip());
-    connect(slider_, &QSlider::valueChanged, this, [this](int v) {
-        if (!syncing_) setRelativeLimit(static_cast<double>(v) / kSliderSteps);
-    });
-    connect(spin_, qOverload<double>(&QDoubleSpinBox::valueChanged), this, [this](double v) {
-        if (!syncing_) setRelativeLimit(v / 100.0);
-    });
+    // The same limit widget as the main window's, over a relative limit in percent.
+    relativeModel_ = new LimitModel(this);
+    relativeModel_->setUnit(tr(" %"), 1);
+    relativeModel_->setRange(QStringLiteral("relative"), {0.0, 100.0}, {0.0, 100.0});
+    relativeModel_->setCurrent(QStringLiteral("relative"));
+    limitWidget_ = new LimitWidget(relativeModel_, this);
+    limitWidget_->slider()->setObjectName("relativeLimitSlider");
+    limitWidget_->spinBox()->setObjectName("relativeLimitSpin");
+    limitWidget_->setToolTip(tr("The same relative limit on every device: 0% is its smallest SubTransformer's "
+                                "latency, 100% its largest's"));
+    limitWidget_->slider()->setToolTip(limitWidget_->toolTip());
+    limitWidget_->spinBox()->setToolTip(limitWidget_->toolTip());
+    connect(relativeModel_, &LimitModel::valueChanged, this, [this](double percent) { applyRelative(percent / 100.0); });
     sameAxes_ = new QCheckBox(tr("Same axes"), this);
     sameAxes_->setObjectName("sameAxes");
     sameAxes_->setToolTip(tr("One latency and one loss range for every plot, to compare absolute speeds"));
@@ -68,10 +62,7 @@ DeviceComparisonView::DeviceComparisonView(SearchController* controller, QWidget
     auto* controls = new QWidget(this);
     auto* form = new QFormLayout(controls);
     form->addRow(tr("Devices"), deviceList_);
-    auto* limitRow = new QHBoxLayout;
-    limitRow->addWidget(slider_, 1);
-    limitRow->addWidget(spin_);
-    form->addRow(tr("Relative limit"), limitRow);
+    form->addRow(tr("Relative limit"), limitWidget_);
     form->addRow(QString(), sameAxes_);
     form->addRow(status_);
     auto* controlsColumn = new QVBoxLayout;
@@ -115,20 +106,21 @@ DeviceComparisonView::DeviceComparisonView(SearchController* controller, QWidget
     layout->addWidget(right, 1);
 
     connect(controller_, &SearchController::comparisonReady, this, &DeviceComparisonView::onComparison);
-    showLimitWidgets(relative_);
+    relativeModel_->setValue(relative_ * 100.0);
 }
 
 void DeviceComparisonView::setWorkspace(const WorkspaceInfo& info) {
     space_ = info.space;
     hasSpace_ = true;
-    syncing_ = true;
-    deviceList_->clear();
-    for (const DeviceRecord& d : info.devices) {
-        auto* item = new QListWidgetItem(QString::fromStdString(d.name), deviceList_);
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(deviceList_->count() <= 2 ? Qt::Checked : Qt::Unchecked);
+    {
+        const QSignalBlocker block(deviceList_);
+        deviceList_->clear();
+        for (const DeviceRecord& d : info.devices) {
+            auto* item = new QListWidgetItem(QString::fromStdString(d.name), deviceList_);
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+            item->setCheckState(deviceList_->count() <= 2 ? Qt::Checked : Qt::Unchecked);
+        }
     }
-    syncing_ = false;
     comparison_ = {};
     rebuildPlots();
     fillTable();
@@ -136,12 +128,13 @@ void DeviceComparisonView::setWorkspace(const WorkspaceInfo& info) {
 }
 
 void DeviceComparisonView::setCheckedDevices(const QStringList& devices) {
-    syncing_ = true;
-    for (int i = 0; i < deviceList_->count(); ++i) {
-        QListWidgetItem* item = deviceList_->item(i);
-        item->setCheckState(devices.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
+    {
+        const QSignalBlocker block(deviceList_);
+        for (int i = 0; i < deviceList_->count(); ++i) {
+            QListWidgetItem* item = deviceList_->item(i);
+            item->setCheckState(devices.contains(item->text()) ? Qt::Checked : Qt::Unchecked);
+        }
     }
-    syncing_ = false;
     refresh();
 }
 
@@ -195,8 +188,12 @@ void DeviceComparisonView::onComparison(JobId job, const DeviceComparison& c) {
 }
 
 void DeviceComparisonView::setRelativeLimit(double relative) {
+    relativeModel_->setValue(std::clamp(relative, 0.0, 1.0) * 100.0);
+    applyRelative(relative);
+}
+
+void DeviceComparisonView::applyRelative(double relative) {
     relative_ = std::clamp(relative, 0.0, 1.0);
-    showLimitWidgets(relative_);
     // Every row's front is at hand: the answers follow the limit without asking the worker.
     for (size_t i = 0; i < comparison_.rows.size(); ++i) {
         DeviceComparisonRow& r = comparison_.rows[i];
@@ -209,13 +206,6 @@ void DeviceComparisonView::setRelativeLimit(double relative) {
     }
     comparison_.relative = relative_;
     fillTable();
-}
-
-void DeviceComparisonView::showLimitWidgets(double relative) {
-    syncing_ = true;
-    slider_->setValue(static_cast<int>(std::lround(relative * kSliderSteps)));
-    spin_->setValue(relative * 100.0);
-    syncing_ = false;
 }
 
 void DeviceComparisonView::setSameAxes(bool same) { sameAxes_->setChecked(same); }

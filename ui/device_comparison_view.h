@@ -10,16 +10,16 @@
 #include "ui/search_controller.h"
 
 class QCheckBox;
-class QDoubleSpinBox;
 class QHBoxLayout;
 class QLabel;
 class QListWidget;
-class QSlider;
 class QTableWidget;
 
 namespace hat::ui {
 
 class ArchitectureView;
+class LimitModel;
+class LimitWidget;
 class ParetoPlot;
 
 class DeviceComparisonView : public QWidget {
@@ -53,19 +53,19 @@ private:
     void rebuildPlots();
     void fillTable();
     void applyAxes();
-    void showLimitWidgets(double relative);
+    // The relative limit moved (from the widget or setRelativeLimit): every device follows.
+    void applyRelative(double relative);
 
     SearchController* controller_;
     DesignSpace space_;
     bool hasSpace_ = false;
     double relative_ = 0.5;
-    bool syncing_ = false;
     DeviceComparison comparison_;
     JobId pending_ = 0;
 
     QListWidget* deviceList_ = nullptr;
-    QSlider* slider_ = nullptr;
-    QDoubleSpinBox* spin_ = nullptr;
+    LimitModel* relativeModel_ = nullptr;
+    LimitWidget* limitWidget_ = nullptr;
     QCheckBox* sameAxes_ = nullptr;
     QWidget* plotArea_ = nullptr;
     QHBoxLayout* plotLayout_ = nullptr;

@@ -54,6 +54,12 @@ ParetoPlot::ParetoPlot(QWidget* parent) : QCustomPlot(parent) {
     selectedGraph_->setLineStyle(QCPGraph::lsNone);
     selectedGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 13));
 
+    markedGraph_ = addGraph();
+    markedGraph_->setLayer("selection");
+    markedGraph_->setName(tr("Search's best"));
+    markedGraph_->setLineStyle(QCPGraph::lsNone);
+    markedGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(220, 120, 0), 2), Qt::NoBrush, 15));
+
     limitLine_ = new QCPItemStraightLine(this);
     limitLine_->setPen(QPen(QColor(200, 30, 30), 2, Qt::DashLine));
     limitLine_->setSelectable(false);
@@ -129,6 +135,9 @@ void ParetoPlot::setPoints(const std::vector<EvaluatedPoint>& points) {
     recomputeY();
     rebuildPointGraph();
     rebuildFront();
+    drawGene(selectedGraph_, selected_);
+    drawGene(markedGraph_, marked_);
+    if (followsData_) fitAxes();
     replot(rpQueuedReplot);
 }
 
@@ -163,6 +172,9 @@ void ParetoPlot::addGeneration(const GenerationReport& report) {
     g->addToLegend();
     rebuildPointGraph();
     rebuildFront();
+    // A search's points may lie far from the axes' last range: follow them unless the user
+    // zoomed or panned.
+    if (followsData_) fitAxes();
     replot(rpQueuedReplot);
 }
 
@@ -215,6 +227,11 @@ void ParetoPlot::rebuildFront() {
 }
 
 void ParetoPlot::rescaleToData() {
+    followsData_ = true;
+    fitAxes();
+}
+
+void ParetoPlot::fitAxes() {
     double x0 = std::numeric_limits<double>::infinity(), x1 = -x0, y0 = x0, y1 = -x0;
     for (size_t i = 0; i < points_.size(); ++i) {
         if (!std::isfinite(y_[i])) continue;
@@ -246,8 +263,7 @@ void ParetoPlot::setLimit(double ms) {
     replot(rpQueuedReplot);
 }
 
-void ParetoPlot::setSelected(const std::optional<Gene>& gene) {
-    selected_ = gene;
+void ParetoPlot::drawGene(QCPGraph* graph, const std::optional<Gene>& gene) {
     QVector<double> x, y;
     if (gene) {
         const auto it = index_.find(*gene);
@@ -256,7 +272,20 @@ void ParetoPlot::setSelected(const std::optional<Gene>& gene) {
             y.push_back(y_[it->second]);
         }
     }
-    selectedGraph_->setData(x, y);
+    graph->setData(x, y);
+    if (x.isEmpty()) graph->removeFromLegend();
+    else graph->addToLegend();
+}
+
+void ParetoPlot::setSelected(const std::optional<Gene>& gene) {
+    selected_ = gene;
+    drawGene(selectedGraph_, gene);
+    replot(rpQueuedReplot);
+}
+
+void ParetoPlot::setMarked(const std::optional<Gene>& gene) {
+    marked_ = gene;
+    drawGene(markedGraph_, gene);
     replot(rpQueuedReplot);
 }
 
@@ -336,11 +365,18 @@ void ParetoPlot::mouseReleaseEvent(QMouseEvent* event) {
         return;
     }
     QCustomPlot::mouseReleaseEvent(event);
+    const bool click = (event->position() - pressPos_).manhattanLength() < 4;
+    if (event->button() == Qt::LeftButton && !click) followsData_ = false;  // the user panned
     // A click (not a pan) on a point selects it.
-    if (event->button() == Qt::LeftButton && (event->position() - pressPos_).manhattanLength() < 4) {
+    if (event->button() == Qt::LeftButton && click) {
         const int i = pointNear(event->position());
         if (i >= 0) Q_EMIT pointClicked(points_[static_cast<size_t>(i)].gene);
     }
+}
+
+void ParetoPlot::wheelEvent(QWheelEvent* event) {
+    followsData_ = false;  // the user zooms: new points no longer move the axes
+    QCustomPlot::wheelEvent(event);
 }
 
 }  // namespace hat::ui

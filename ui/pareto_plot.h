@@ -37,7 +37,13 @@ public:
     double limit() const { return limit_; }
     void setSelected(const std::optional<Gene>& gene);
     const std::optional<Gene>& selected() const { return selected_; }
+    // The search's best, drawn as a star (the selection stays the user's).
+    void setMarked(const std::optional<Gene>& gene);
+    const std::optional<Gene>& marked() const { return marked_; }
+    // Fits the axes to every point and the limit, and follows the data again from now on.
     void rescaleToData();
+    // Whether new points rescale the axes: true until the user zooms or pans.
+    bool followsData() const { return followsData_; }
 
     int pointCount() const { return static_cast<int>(points_.size()); }
     int frontCount() const { return static_cast<int>(front_.size()); }
@@ -58,9 +64,12 @@ protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
 
 private:
     void rebuildPointGraph();
+    void fitAxes();
+    void drawGene(QCPGraph* graph, const std::optional<Gene>& gene);
     void rebuildFront();
     bool nearLimitLine(const QPointF& pixel) const;
 
@@ -74,14 +83,16 @@ private:
     std::vector<EvaluatedPoint> points_;
     std::map<Gene, size_t> index_;
     std::vector<EvaluatedPoint> front_;
-    std::optional<Gene> selected_;
+    std::optional<Gene> selected_, marked_;
     double limit_ = 0.0;
+    bool followsData_ = true;
     bool dragging_ = false;
     QPointF pressPos_;
 
     QCPGraph* pointGraph_ = nullptr;
     QCPGraph* frontGraph_ = nullptr;
     QCPGraph* selectedGraph_ = nullptr;
+    QCPGraph* markedGraph_ = nullptr;
     std::vector<QCPGraph*> generationGraphs_;
     QCPItemStraightLine* limitLine_ = nullptr;
     QCPItemText* limitLabel_ = nullptr;

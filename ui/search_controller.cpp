@@ -4,6 +4,12 @@
 
 #include <exception>
 
+#include "core/export/points_csv.h"
+#include "core/export/workspace_export.h"
+#include "core/space/gene.h"
+#include "core/space/sub_config.h"
+#include "core/export/subtransformer_file.h"
+#include "core/util/compute_threads.h"
 #include "core/util/error.h"
 
 namespace hat::ui {
@@ -25,6 +31,13 @@ struct ForwardingObserver : EvolutionObserver {
 QString q(const std::string& s) { return QString::fromStdString(s); }
 
 }  // namespace
+
+const LatencyRange* WorkspaceInfo::rangeOf(const QString& device) const {
+    for (size_t i = 0; i < devices.size() && i < ranges.size(); ++i) {
+        if (QString::fromStdString(devices[i].name) == device) return &ranges[i];
+    }
+    return nullptr;
+}
 
 void registerMetaTypes() {
     qRegisterMetaType<hat::ui::JobId>("hat::ui::JobId");
@@ -83,21 +96,38 @@ JobId SearchController::openWorkspace(const QString& dir) {
             const auto split = ws->db().meta("fitness_split").value_or("?");
             const auto n = ws->db().meta("fitness_sentences").value_or("?");
             const bool spread = ws->db().meta("fitness_sampling").value_or("first") == "spread";
-            info.fitnessSet = q(split) + (spread ? tr(", %1 sentences spread over the split") : tr(", first %1 sentences")).arg(q(n));
+            info.fitnessSet = q(split) + (spread ? tr(", %1 sentences spread") : tr(", first %1 sentences")).arg(q(n));
+            // The limit's range on each device is known before anything is evaluated: two
+            // predictor calls per device.
+            const Gene smallest = configToGene(SubConfig::smallest(info.space), info.space);
+            const Gene largest = configToGene(SubConfig::largest(info.space), info.space);
+            for (const DeviceRecord& d : info.devices) {
+                info.ranges.push_back({ws->latency(d.name, smallest), ws->latency(d.name, largest)});
+            }
             w->ws = std::move(ws);
             deliver([this, id, info] {
-                if (id == latestOpen_) Q_EMIT workspaceOpened(info);
+                if (id == latestOpen_) Q_EMIT workspaceOpened(id, info);
             });
         } catch (const std::exception& e) {
             const QString msg = q(e.what());
-            deliver([this, dir, msg] { Q_EMIT workspaceFailed(dir, msg); });
+            deliver([this, id, dir, msg] { Q_EMIT workspaceFailed(id, dir, msg); });
+            return;
+        }
+        try {
+            const int divisor = supernetWidthDivisor(*w->ws);
+            deliver([this, id, divisor] {
+                if (id == latestOpen_) Q_EMIT supernetLoaded(id, divisor);
+            });
+        } catch (const std::exception& e) {
+            fail(id, e);  // e.g. a moved workspace whose SuperTransformer is not where it was
         }
     });
     return id;
 }
 
-void SearchController::createWorkspace(const WorkspaceInit& init) {
-    post([this, init] {
+JobId SearchController::createWorkspace(const WorkspaceInit& init) {
+    const JobId id = nextId();
+    post([this, id, init] {
         const QString dir = q(init.dir);
         try {
             WorkspaceInit in = init;
@@ -106,26 +136,49 @@ void SearchController::createWorkspace(const WorkspaceInit& init) {
                 throw Error(in.checkpoint + ": no train_options.json next to it names the corpus and dictionary");
             }
             Workspace::init(in);
-            deliver([this, dir] { Q_EMIT workspaceCreated(dir); });
+            deliver([this, id, dir] { Q_EMIT workspaceCreated(id, dir); });
         } catch (const std::exception& e) {
             const QString msg = q(e.what());
-            deliver([this, dir, msg] { Q_EMIT workspaceFailed(dir, msg); });
+            deliver([this, id, dir, msg] { Q_EMIT workspaceFailed(id, dir, msg); });
         }
     });
+    return id;
 }
 
-void SearchController::exportWeights(const Gene& gene, const QString& path) {
+JobId SearchController::exportWeights(const Gene& gene, const QString& path) {
+    const JobId id = nextId();
     SearchWorker* w = worker_;
-    post([this, w, gene, path] {
+    post([this, w, id, gene, path] {
         try {
             if (!w->ws) throw Error("no workspace is open");
             const qint64 n = w->ws->exportInheritedWeights(gene, path.toStdString());
-            deliver([this, path, n] { Q_EMIT weightsExported(path, n); });
+            deliver([this, id, path, n] { Q_EMIT weightsExported(id, path, n); });
         } catch (const std::exception& e) {
-            const QString msg = q(e.what());
-            deliver([this, msg] { Q_EMIT failed(msg); });
+            fail(id, e);
         }
     });
+    return id;
+}
+
+JobId SearchController::exportPointsCsv(const QString& device, bool frontOnly, bool useUpper, const QString& path) {
+    const JobId id = nextId();
+    SearchWorker* w = worker_;
+    post([this, w, id, device, frontOnly, useUpper, path] {
+        try {
+            if (!w->ws) throw Error("no workspace is open");
+            const PointsTable table = pointsTable(*w->ws, device.toStdString(), frontOnly, useUpper);
+            writeFileAtomically(path.toStdString(), pointsCsv(table, w->ws->space()));
+            deliver([this, id, path] { Q_EMIT fileExported(id, path); });
+        } catch (const std::exception& e) {
+            fail(id, e);
+        }
+    });
+    return id;
+}
+
+void SearchController::fail(JobId id, const std::exception& e) {
+    const QString msg = q(e.what());
+    deliver([this, id, msg] { Q_EMIT failed(id, msg); });
 }
 
 JobId SearchController::requestPoints(const QString& device) {
@@ -140,8 +193,7 @@ JobId SearchController::requestPoints(const QString& device) {
                 if (id == latestPoints_) Q_EMIT pointsReady(id, set);
             });
         } catch (const std::exception& e) {
-            const QString msg = q(e.what());
-            deliver([this, msg] { Q_EMIT failed(msg); });
+            fail(id, e);
         }
     });
     return id;
@@ -160,8 +212,7 @@ JobId SearchController::requestInstantAnswer(const QString& device, double limit
                 if (id == latestInstant_) Q_EMIT instantAnswer(id, a);
             });
         } catch (const std::exception& e) {
-            const QString msg = q(e.what());
-            deliver([this, msg] { Q_EMIT failed(msg); });
+            fail(id, e);
         }
     });
     return id;
@@ -181,8 +232,7 @@ JobId SearchController::requestTrust(const QString& device) {
                 if (id == latestTrust_) Q_EMIT trustReady(id, t);
             });
         } catch (const std::exception& e) {
-            const QString msg = q(e.what());
-            deliver([this, msg] { Q_EMIT failed(msg); });
+            fail(id, e);
         }
     });
     return id;
@@ -203,14 +253,14 @@ JobId SearchController::requestComparison(const QStringList& devices, double rel
                 if (id == latestComparison_) Q_EMIT comparisonReady(id, c);
             });
         } catch (const std::exception& e) {
-            const QString msg = q(e.what());
-            deliver([this, msg] { Q_EMIT failed(msg); });
+            fail(id, e);
         }
     });
     return id;
 }
 
-JobId SearchController::startSearch(const QString& device, const EvolutionSettings& settings, bool warm) {
+JobId SearchController::startSearch(const QString& device, const EvolutionSettings& settings, bool warm,
+                                    int threads) {
     const JobId id = nextId();
     latestSearch_ = id;
     if (cancel_) cancel_->cancel();
@@ -218,8 +268,9 @@ JobId SearchController::startSearch(const QString& device, const EvolutionSettin
     cancel_ = token;
     ++pendingSearches_;
     SearchWorker* w = worker_;
-    post([this, w, id, device, settings, warm, token] {
+    post([this, w, id, device, settings, warm, token, threads] {
         auto finish = [this] { --pendingSearches_; };
+        if (threads > 0) setComputeThreads(threads);
         if (id != latestSearch_ || token->cancelled() || !w->ws) {
             deliver(finish);
             return;
@@ -243,7 +294,7 @@ JobId SearchController::startSearch(const QString& device, const EvolutionSettin
             const QString msg = q(e.what());
             deliver([this, id, msg, finish] {
                 finish();
-                if (id == latestSearch_) Q_EMIT failed(msg);
+                Q_EMIT failed(id, msg);
             });
         }
     });
@@ -284,7 +335,7 @@ JobId SearchController::evaluateFrontBleu(const QString& device) {
             const QString msg = q(e.what());
             deliver([this, id, msg, computed] {
                 --pendingBleu_;
-                Q_EMIT failed(msg);
+                Q_EMIT failed(id, msg);
                 Q_EMIT bleuFinished(id, computed, true);
             });
         }

@@ -8,6 +8,7 @@
 #include <QString>
 
 #include <atomic>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -22,6 +23,12 @@ namespace hat::ui {
 
 using JobId = quint64;
 
+// Predicted latency of the design space's smallest and largest SubTransformer on one device: the
+// range a latency limit on that device can sensibly take.
+struct LatencyRange {
+    LatencyBound smallest, largest;
+};
+
 // What the window needs to know about an opened workspace (plain values, copied across threads).
 struct WorkspaceInfo {
     QString dir;
@@ -29,6 +36,15 @@ struct WorkspaceInfo {
     std::vector<DeviceRecord> devices;
     QString checkpoint;  // SuperTransformer file
     QString fitnessSet;  // e.g. "valid, first 300 sentences"
+    // Quality is measured on a SuperTransformer whose widths are divided by this (the demo's 8)
+    // while latency is predicted at full size; 1: full width; 0: not known yet (it comes with
+    // supernetLoaded, once the worker has loaded the SuperTransformer).
+    int widthDivisor = 0;
+    // Per device (same order as `devices`): predicted latency of the space's smallest and largest
+    // SubTransformer, the range a latency limit on that device can sensibly take.
+    std::vector<LatencyRange> ranges;
+
+    const LatencyRange* rangeOf(const QString& device) const;
 };
 
 struct InstantAnswer {
@@ -71,21 +87,26 @@ public:
     JobId openWorkspace(const QString& dir);
     // Creates a workspace (loads and checks its predictors, so not on the UI thread); answers with
     // workspaceCreated or workspaceFailed.
-    void createWorkspace(const WorkspaceInit& init);
+    JobId createWorkspace(const WorkspaceInit& init);
     JobId requestPoints(const QString& device);
     JobId requestInstantAnswer(const QString& device, double limitMs, bool useUpper = false);
     JobId requestTrust(const QString& device);
     JobId requestComparison(const QStringList& devices, double relative, bool useUpper = false);
     // Writes the SubTransformer's inherited weights (a dict of tensors) to `path`; answers with
     // weightsExported or failed.
-    void exportWeights(const Gene& gene, const QString& path);
+    JobId exportWeights(const Gene& gene, const QString& path);
+    // Writes the device's evaluated points (or its Pareto front) as the one points CSV dialect
+    // (core/export/points_csv.h, the same bytes `hat pareto --csv` prints); answers with
+    // fileExported or failed.
+    JobId exportPointsCsv(const QString& device, bool frontOnly, bool useUpper, const QString& path);
     // BLEU of the device's Pareto front members that have none yet (beam search over the fitness
     // set, stored in the workspace): bleuProgress after each, then bleuFinished. Shares the
     // search's cancellation: cancelSearch() or a new search stops it.
     JobId evaluateFrontBleu(const QString& device);
     bool evaluatingBleu() const { return pendingBleu_ > 0; }
     // Cancels the running search (if any) and queues this one.
-    JobId startSearch(const QString& device, const EvolutionSettings& settings, bool warm);
+    // `threads`: fitness evaluations side by side (one architecture per thread); 0 keeps the last.
+    JobId startSearch(const QString& device, const EvolutionSettings& settings, bool warm, int threads = 0);
     void cancelSearch();
 
     // True while a search is queued or running (cancelled ones included until they stop).
@@ -93,10 +114,15 @@ public:
     JobId latestSearch() const { return latestSearch_.load(); }
 
 Q_SIGNALS:
-    void workspaceOpened(const hat::ui::WorkspaceInfo& info);
-    void workspaceFailed(const QString& dir, const QString& message);
-    void workspaceCreated(const QString& dir);
-    void weightsExported(const QString& path, qint64 parameters);
+    // Every signal names the request it answers; a receiver drops what is not for its newest one.
+    void workspaceOpened(hat::ui::JobId job, const hat::ui::WorkspaceInfo& info);
+    // Right after workspaceOpened the worker loads the SuperTransformer (a second or two, which
+    // the first search then does not pay) and reports its width divisor.
+    void supernetLoaded(hat::ui::JobId job, int widthDivisor);
+    void workspaceFailed(hat::ui::JobId job, const QString& dir, const QString& message);
+    void workspaceCreated(hat::ui::JobId job, const QString& dir);
+    void weightsExported(hat::ui::JobId job, const QString& path, qint64 parameters);
+    void fileExported(hat::ui::JobId job, const QString& path);
     void pointsReady(hat::ui::JobId job, const hat::ui::PointSet& points);
     void instantAnswer(hat::ui::JobId job, const hat::ui::InstantAnswer& answer);
     void trustReady(hat::ui::JobId job, const hat::ui::PredictorTrust& trust);
@@ -106,7 +132,8 @@ Q_SIGNALS:
     void searchFinished(hat::ui::JobId job, const hat::SearchOutcome& outcome);
     void bleuProgress(hat::ui::JobId job, int done, int total, double bleu);
     void bleuFinished(hat::ui::JobId job, int computed, bool cancelled);
-    void failed(const QString& message);
+    // A request failed: `job` is the id its request returned.
+    void failed(hat::ui::JobId job, const QString& message);
 
 private:
     friend class SearchWorker;
@@ -117,6 +144,8 @@ private:
     // Runs `f` on this (UI) thread when it is still alive.
     template <typename F>
     void deliver(F&& f);
+    // Delivers `e` as the failure of request `id`.
+    void fail(JobId id, const std::exception& e);
 
     QThread* thread_ = nullptr;
     SearchWorker* worker_ = nullptr;

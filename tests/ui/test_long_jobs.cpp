@@ -21,8 +21,10 @@
 #include "core/search/workspace.h"
 #include "core/space/gene.h"
 #include "ui/job_dialogs.h"
+#include "ui/jobs_controller.h"
 #include "ui/jobs_panel.h"
 #include "ui/main_window.h"
+#include "ui/selection_model.h"
 #include "ui/trust_plot.h"
 #include "screenshots.h"
 #include "ui_fixture.h"
@@ -110,7 +112,7 @@ private Q_SLOTS:
         w->resize(1400, 900);
         w->show();
         QVERIFY(QTest::qWaitForWindowExposed(w.get()));
-        finished = std::make_unique<QSignalSpy>(w->jobRunner(), &JobRunner::finished);
+        finished = std::make_unique<QSignalSpy>(w->jobs()->runner(), &JobRunner::finished);
         w->openWorkspace(QString::fromStdString(fixture.workspaceDir));
         QTRY_VERIFY_WITH_TIMEOUT(w->workspaceOpen(), 30000);
         QTRY_COMPARE_WITH_TIMEOUT(w->trustPlot()->trust().device, QString("local/1t"), 30000);
@@ -138,22 +140,22 @@ private Q_SLOTS:
     }
 
     void measureHereNeedsASelection() {
-        w->selectGene(std::nullopt);
-        QCOMPARE(w->measureSelectedHere(), LongJobId(0));
+        w->selection()->select(std::nullopt);
+        QCOMPARE(w->jobs()->measureSelectedHere(), LongJobId(0));
         QVERIFY(w->statusBar()->currentMessage().contains("Select an architecture first"));
     }
 
     void measureHereFromTheKeyboardLandsInPredictorTrust() {
         const Gene gene = configToGene(SubConfig::smallest(fixture.space), fixture.space);
-        w->selectGene(gene);
+        w->selection()->select(gene);
         QCOMPARE(w->trustPlot()->measuredHere(), 0);
-        QSignalSpy started(w->jobRunner(), &JobRunner::started);
+        QSignalSpy started(w->jobs()->runner(), &JobRunner::started);
         w->activateWindow();
         QTest::keyClick(w.get(), Qt::Key_M, Qt::ControlModifier);  // Tools > Measure Selected Architecture Here
         QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 5000);
         const LongJobId id = started.at(0).at(0).value<LongJobId>();
-        QVERIFY(w->jobsDock()->isVisible());
-        QVERIFY(w->jobsPanel()->cancelButton(id) != nullptr);
+        QVERIFY(w->jobs()->dock()->isVisible());
+        QVERIFY(w->jobs()->panel()->cancelButton(id) != nullptr);
         const Ending e = waitForJob(*finished, id, 120000);
         QVERIFY2(e.ok, qPrintable(e.message));
         QVERIFY2(e.message.startsWith("local/1t: measured "), qPrintable(e.message));
@@ -168,7 +170,7 @@ private Q_SLOTS:
         // The trust plot asks again and draws it.
         QTRY_COMPARE_WITH_TIMEOUT(w->trustPlot()->measuredHere(), 1, 30000);
         QVERIFY(w->trustPlot()->summary().contains("Measured here: 1"));
-        QVERIFY(w->jobsPanel()->statusText(id).startsWith("Done"));
+        QVERIFY(w->jobs()->panel()->statusText(id).startsWith("Done"));
         QVERIFY(w->trustPlot()->grab().save(screenshotDir() + "/trust_plot_measured_here.png"));
     }
 
@@ -178,45 +180,53 @@ private Q_SLOTS:
         job.options = tinyProtocol();
         job.samples = 3;
         job.csvPath = tmp.filePath("latency/tiny.csv");  // the folder does not exist yet
-        LongJobId id = w->measureLatencyDataset(job);
+        LongJobId id = w->jobs()->measureLatencyDataset(job);
         Ending e = waitForJob(*finished, id, 120000);
         QVERIFY2(e.ok, qPrintable(e.message));
         QCOMPARE(static_cast<int>(LatencyDataset::load(job.csvPath.toStdString()).size()), 3);
 
         // Longer run of the same file: resumes after row 3, then is cancelled from the Jobs dock.
         job.samples = 100000;
-        id = w->measureLatencyDataset(job);
-        QProgressBar* bar = w->jobsPanel()->progressBar(id);
+        id = w->jobs()->measureLatencyDataset(job);
+        QProgressBar* bar = w->jobs()->panel()->progressBar(id);
         QVERIFY(bar != nullptr);
         QTRY_VERIFY_WITH_TIMEOUT(bar->maximum() == 1000 && bar->value() >= 0 &&
-                                     w->jobsPanel()->statusText(id).contains("measured"), 60000);
+                                     w->jobs()->panel()->statusText(id).contains("measured"), 60000);
         QTRY_VERIFY_WITH_TIMEOUT(LatencyDataset::load(job.csvPath.toStdString()).size() >= 5, 60000);
-        QVERIFY(w->jobsDock()->grab().save(screenshotDir() + "/jobs_dock.png"));
-        QTest::mouseClick(w->jobsPanel()->cancelButton(id), Qt::LeftButton);
+        QVERIFY(w->jobs()->dock()->grab().save(screenshotDir() + "/jobs_dock.png"));
+        QTest::mouseClick(w->jobs()->panel()->cancelButton(id), Qt::LeftButton);
         e = waitForJob(*finished, id, 60000);
         QVERIFY(!e.ok);
         QVERIFY(e.cancelled);
         QVERIFY2(e.message.contains("start again to resume"), qPrintable(e.message));
         const auto rows = LatencyDataset::load(job.csvPath.toStdString());
         QVERIFY(rows.size() >= 5 && rows.size() < 100000);
-        QVERIFY(w->jobsPanel()->statusText(id).startsWith("Cancelled"));
-        QVERIFY(!w->jobsPanel()->cancelButton(id)->isVisible());
+        QVERIFY(w->jobs()->panel()->statusText(id).startsWith("Cancelled"));
+        QVERIFY(!w->jobs()->panel()->cancelButton(id)->isVisible());
     }
 
     void trainingRunsAndStopsWithACheckpoint() {
         const QString out = tmp.filePath("train-a");
-        LongJobId id = w->trainSupernet(tinyTraining(out));
+        LongJobId id = w->jobs()->trainSupernet(tinyTraining(out));
         Ending e = waitForJob(*finished, id, 120000);
         QVERIFY2(e.ok, qPrintable(e.message));
         QVERIFY2(e.message.startsWith("2 updates; valid loss largest "), qPrintable(e.message));
         QVERIFY(QFileInfo::exists(out + "/checkpoint_last.pt"));
+        // The window's training leaves the record New Workspace reads to find the data.
+        const auto record = hat::test::readJson((out + "/train_options.json").toStdString());
+        QCOMPARE(record["width_divisor"].get<int>(), tinyTraining(out).widthDivisor);
+        WorkspaceInit init;
+        init.checkpoint = (out + "/checkpoint_last.pt").toStdString();
+        fillFromTrainingRecord(init);
+        QVERIFY(std::filesystem::equivalent(init.fitness.corpusDir, corpus));
+        QVERIFY(std::filesystem::exists(init.fitness.dictionary));
 
         // A long run cancelled after its first updates keeps a checkpoint to resume from.
         TrainOptions longer = tinyTraining(tmp.filePath("train-b"));
         longer.maxUpdates = 1'000'000;
-        id = w->trainSupernet(longer);
-        QTRY_VERIFY_WITH_TIMEOUT(w->jobsPanel()->statusText(id).contains("update "), 60000);
-        QTest::mouseClick(w->jobsPanel()->cancelButton(id), Qt::LeftButton);
+        id = w->jobs()->trainSupernet(longer);
+        QTRY_VERIFY_WITH_TIMEOUT(w->jobs()->panel()->statusText(id).contains("update "), 60000);
+        QTest::mouseClick(w->jobs()->panel()->cancelButton(id), Qt::LeftButton);
         e = waitForJob(*finished, id, 60000);
         QVERIFY(e.cancelled);
         QVERIFY2(e.message.contains("checkpoint saved"), qPrintable(e.message));
@@ -226,7 +236,7 @@ private Q_SLOTS:
     void aFailingJobShowsADialogNamingTheFile() {
         TrainOptions bad = tinyTraining(tmp.filePath("train-c"));
         bad.dictionary = tmp.filePath("missing/dict.txt").toStdString();
-        const LongJobId id = w->trainSupernet(bad);
+        const LongJobId id = w->jobs()->trainSupernet(bad);
         const Ending e = waitForJob(*finished, id, 60000);
         QVERIFY(!e.ok && !e.cancelled);
         QMessageBox* box = nullptr;
@@ -234,7 +244,7 @@ private Q_SLOTS:
         QVERIFY2(box->text().contains("missing/dict.txt"), qPrintable(box->text()));
         box->accept();
         QTRY_VERIFY(w->findChild<QMessageBox*>("errorDialog") == nullptr);
-        QVERIFY(w->jobsPanel()->statusText(id).startsWith("Failed"));
+        QVERIFY(w->jobs()->panel()->statusText(id).startsWith("Failed"));
     }
 
     void trainDialogReadsTheTrainingRecordAndChecksItsForm() {
@@ -265,7 +275,7 @@ private Q_SLOTS:
     }
 
     void cleanupTestCase() {
-        QVERIFY(w->jobRunner()->waitForAll(60000));
+        QVERIFY(w->jobs()->runner()->waitForAll(60000));
         w.reset();
     }
 };

@@ -23,7 +23,15 @@
 #include "core/space/subconfig_io.h"
 #include "ui/architecture_view.h"
 #include "ui/device_comparison_view.h"
+#include "ui/export_actions.h"
+#include "ui/limit_model.h"
+#include "ui/limit_widget.h"
 #include "ui/main_window.h"
+#include "ui/population_panel.h"
+#include "ui/recent_workspaces.h"
+#include "ui/search_panel.h"
+#include "ui/selection_model.h"
+#include "ui/architecture_panel.h"
 #include "ui/new_workspace_dialog.h"
 #include "ui/pareto_plot.h"
 #include "ui/population_model.h"
@@ -71,8 +79,9 @@ private Q_SLOTS:
         midMs = 0.5 * (fixture.smallMs + fixture.largeMs);
         QVERIFY(fixture.largeMs > fixture.smallMs);
         w = std::make_unique<MainWindow>();
-        w->setSearchSettings(smallSearch());
-        w->resize(1400, 900);
+        w->searchPanel()->setSettings(smallSearch());
+        w->searchPanel()->setAutoResearch(false);
+        w->resize(1280, 720);
         w->show();
         QVERIFY(QTest::qWaitForWindowExposed(w.get()));
     }
@@ -81,46 +90,68 @@ private Q_SLOTS:
         w->openWorkspace(QString::fromStdString(fixture.workspaceDir));
         QTRY_VERIFY_WITH_TIMEOUT(w->workspaceOpen(), 30000);
         QCOMPARE(w->currentDevice(), QString("local/1t"));
-        QVERIFY(MainWindow::recentWorkspaces().contains(QString::fromStdString(fixture.workspaceDir)));
-        // Nothing evaluated yet: the answer line says so once the (empty) points arrive.
+        QVERIFY(w->recent()->list().contains(QString::fromStdString(fixture.workspaceDir)));
+        // The limit's range is the device's predicted smallest to largest SubTransformer, known
+        // before anything is evaluated; the limit starts in its middle.
+        QCOMPARE(w->limitModel()->range().lo, fixture.smallMs);
+        QCOMPARE(w->limitModel()->range().hi, fixture.largeMs);
+        QVERIFY(std::abs(w->limitModel()->value() - midMs) < 0.051);
+        QCOMPARE(w->plot()->limit(), w->limitModel()->value());
+        // Nothing evaluated yet: the answer line says so.
         QTRY_VERIFY_WITH_TIMEOUT(w->lastAnswerText().contains("Nothing evaluated"), 60000);
         QCOMPARE(w->plot()->pointCount(), 0);
+        // The status bar says where quality comes from (the fixture's SuperTransformer is divided).
+        auto* supernet = w->findChild<QLabel*>("supernetLabel");
+        QVERIFY(supernet);
+        QVERIFY2(supernet->text().contains("-width proxy"), qPrintable(supernet->text()));
     }
 
     void searchFillsTableAndPlot() {
         QSignalSpy gens(w->controller(), &SearchController::generationFinished);
         QSignalSpy done(w->controller(), &SearchController::searchFinished);
-        w->setLimit(midMs);
-        w->startSearch(false);  // stops the slider's debounced search and starts this one
+        w->limitModel()->setAndCommit(midMs);
+        // The plot's axes contain every point after every generation (they follow the data).
+        int axesChecked = 0;
+        auto axes = connect(w->searchPanel(), &SearchPanel::generationArrived, this, [&] {
+            for (const auto& p : w->plot()->points()) {
+                QVERIFY(w->plot()->xAxis->range().contains(p.latencyMs));
+                QVERIFY(w->plot()->yAxis->range().contains(p.validLoss));
+            }
+            ++axesChecked;
+        });
+        w->searchPanel()->start(false);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kSearchTimeoutMs);
+        disconnect(axes);
+        QCOMPARE(axesChecked, 3);
         QCOMPARE(gens.count(), 3);  // generations + 1 populations are scored
         const auto outcome = done.at(0).at(1).value<SearchOutcome>();
         QVERIFY(!outcome.cancelled);
         QVERIFY(outcome.best.latency.ms <= midMs);
         QCOMPARE(w->populationModel()->rowCount(), 10);
-        QCOMPARE(w->populationTable()->model()->rowCount(), 10);
+        QCOMPARE(w->populationPanel()->table()->model()->rowCount(), 10);
         QCOMPARE(w->plot()->generationLayers(), 3);
         QVERIFY(w->plot()->pointCount() >= 10);
         QTRY_VERIFY(w->plot()->frontCount() > 0);
-        QCOMPARE(w->progressBar()->value(), w->progressBar()->maximum());
-        // The best of the search is selected and drawn.
-        QVERIFY(w->selectedGene().has_value());
+        QCOMPARE(w->searchPanel()->progressBar()->value(), w->searchPanel()->progressBar()->maximum());
+        // The best of the search is marked; the answer under the limit fills the empty selection.
+        QCOMPARE(*w->plot()->marked(), outcome.best.gene);
+        QTRY_VERIFY_WITH_TIMEOUT(w->selection()->selected().has_value(), 30000);
+        QVERIFY(!w->selection()->chosenByUser());
         QVERIFY(w->architectureView()->config().has_value());
     }
 
     void sliderMovesLineAndAsksForInstantAnswer() {
         QSignalSpy answers(w->controller(), &SearchController::instantAnswer);
         QSignalSpy started(w->controller(), &SearchController::searchStarted);
-        w->setSearchDebounceMs(150);
-        QSlider* s = w->limitSlider();
+        w->searchPanel()->setAutoResearch(true);
+        QSlider* s = w->limitWidget()->slider();
         s->setFocus();
         const int before = s->value();
         QTest::keyClick(s, Qt::Key_PageUp);
         QTest::keyClick(s, Qt::Key_PageUp);
         QVERIFY(s->value() > before);
-        const double ms = s->value() / 10.0;
-        QCOMPARE(w->limitMs(), ms);
-        QCOMPARE(w->limitSpin()->value(), ms);
+        const double ms = w->limitModel()->value();
+        QCOMPARE(w->limitWidget()->spinBox()->value(), ms);
         QCOMPARE(w->plot()->limit(), ms);
         QCOMPARE(w->plot()->limitLine()->point1->coords().x(), ms);
         // Until its answer arrives (the event loop has not run yet) the line about the previous
@@ -135,73 +166,111 @@ private Q_SLOTS:
         QVERIFY(answerLabel->isEnabled());
         QVERIFY2(w->lastAnswerText().startsWith(QString("Best known under %1 ms").arg(ms, 0, 'f', 1)),
                  qPrintable(w->lastAnswerText()));
-        // The debounced warm re-search follows.
+        // Key presses move the limit but do not re-search, even with auto re-search on ...
+        QTest::qWait(300);
+        QCOMPARE(started.count(), 0);
+        // ... Enter in the limit box does.
+        QDoubleSpinBox* spin = w->limitWidget()->spinBox();
+        spin->setFocus();
+        QTest::keyClick(spin, Qt::Key_Return);
         QTRY_VERIFY_WITH_TIMEOUT(started.count() >= 1, 10000);
+        QVERIFY(w->searchPanel()->running());
+        QTest::keyClick(w.get(), Qt::Key_Escape);  // Esc cancels
         waitForSearchEnd();
+        QVERIFY(!w->searchPanel()->running());
+        w->searchPanel()->setAutoResearch(false);
     }
 
-    void draggingTheLimitLineMovesTheSlider() {
+    void draggingTheLimitLineMovesTheSliderAndUndoMovesItBack() {
         ParetoPlot* p = w->plot();
         p->replot();
+        const double start = w->limitModel()->committedValue();
         QSignalSpy changed(p, &ParetoPlot::limitChanged);
+        QSignalSpy committed(w->limitModel(), &LimitModel::committed);
         const double x0 = p->xAxis->coordToPixel(p->limit());
         const double y = p->axisRect()->center().y();
         const QPoint from(static_cast<int>(std::lround(x0)), static_cast<int>(y));
         const QPoint to = from + QPoint(-40, 0);
         QTest::mousePress(p, Qt::LeftButton, {}, from);
         QTest::mouseMove(p, to);
+        QCOMPARE(committed.count(), 0);  // still dragging
         QTest::mouseRelease(p, Qt::LeftButton, {}, to);
+        QCOMPARE(committed.count(), 1);
         QVERIFY(changed.count() >= 1);
         const double ms = changed.last().at(0).toDouble();
         QVERIFY(std::abs(ms - p->xAxis->pixelToCoord(to.x())) < 1e-6);
-        QCOMPARE(w->limitSpin()->value(), std::round(ms * 10) / 10);
-        QCOMPARE(w->limitSlider()->value(), static_cast<int>(std::lround(ms * 10)));
-        w->cancelSearch();
+        QCOMPARE(w->limitModel()->value(), ms);
+        QCOMPARE(w->limitWidget()->spinBox()->value(), std::round(ms * 10) / 10);
+        QVERIFY(p->followsData());  // moving the limit line is not a pan
+        // Ctrl+Z puts the limit back where the drag started.
+        QTest::keyClick(w.get(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(w->limitModel()->value(), start);
+        QCOMPARE(p->limit(), start);
         waitForSearchEnd();
     }
 
     void tableSelectionDrivesArchitectureView() {
-        QTableView* t = w->populationTable();
+        QTableView* t = w->populationPanel()->table();
         QVERIFY(t->model()->rowCount() >= 3);
         t->selectRow(2);
         const QModelIndex src =
             static_cast<QSortFilterProxyModel*>(t->model())->mapToSource(t->model()->index(2, 0));
         const Gene g = w->populationModel()->candidate(src.row()).gene;
-        QVERIFY(w->selectedGene().has_value());
-        QCOMPARE(*w->selectedGene(), g);
+        QVERIFY(w->selection()->selected().has_value());
+        QCOMPARE(*w->selection()->selected(), g);
+        QVERIFY(w->selection()->chosenByUser());
         QVERIFY(w->architectureView()->config().has_value());
         QVERIFY(w->architectureView()->config()->sameArchitecture(geneToConfig(g, fixture.space)));
         QCOMPARE(*w->plot()->selected(), g);
         // And the other way: a plot click selects the table row when the point is in the population.
         const Gene first = w->populationModel()->candidate(0).gene;
-        w->selectGene(first);
+        w->selection()->select(first);
         QCOMPARE(static_cast<QSortFilterProxyModel*>(t->model())->mapToSource(t->currentIndex()).row(), 0);
+        // The user's selection survives a search's end: the best is only marked.
+        QSignalSpy done(w->searchPanel(), &SearchPanel::searchEnded);
+        EvolutionSettings quick = smallSearch();
+        quick.generations = 0;
+        quick.seed = 11;
+        w->searchPanel()->setSettings(quick);
+        w->searchPanel()->start(true);
+        QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kSearchTimeoutMs);
+        QTest::qWait(200);  // the answer that follows may not replace it either
+        QCOMPARE(*w->selection()->selected(), first);
+        w->searchPanel()->setSettings(smallSearch());
     }
 
     void exportsArchitectureAndPlot() {
-        QVERIFY(w->selectedGene().has_value());
-        const SubConfig expected = geneToConfig(*w->selectedGene(), fixture.space);
+        QVERIFY(w->selection()->selected().has_value());
+        const SubConfig expected = geneToConfig(*w->selection()->selected(), fixture.space);
         const QString yml = tmp.filePath("chosen.yml"), json = tmp.filePath("chosen.json");
         QString err;
-        QVERIFY2(w->exportArchitecture(yml, &err), qPrintable(err));
-        QVERIFY2(w->exportArchitecture(json, &err), qPrintable(err));
+        QVERIFY2(w->exports()->exportArchitecture(yml, &err), qPrintable(err));
+        QVERIFY2(w->exports()->exportArchitecture(json, &err), qPrintable(err));
+        // HAT's naming, and a header saying where the numbers come from.
+        const QString name = w->exports()->suggestedName("yml");
+        QVERIFY2(QRegularExpression(R"(^HAT_wmt14ende_local1t@[0-9.]+m?s_loss@[0-9]+\.[0-9]{2}\.yml$)").match(name).hasMatch(),
+                 qPrintable(name));
+        const QString text = QString::fromStdString(hat::test::readText(yml.toStdString()));
+        QVERIFY(text.startsWith("#"));
+        QVERIFY2(text.contains("local/1t"), qPrintable(text));
+        QVERIFY2(text.contains("1/16"), qPrintable(text));
         const auto fromYaml = parseSubConfigYaml(hat::test::readText(yml.toStdString()), "chosen.yml", &fixture.space);
         QVERIFY(fromYaml.sameArchitecture(expected));
         const auto fromJson = parseSubConfigJson(hat::test::readText(json.toStdString()), "chosen.json", &fixture.space);
         QVERIFY(fromJson.sameArchitecture(expected));
         const QString png = tmp.filePath("plot.png"), pdf = tmp.filePath("plot.pdf");
-        QVERIFY(w->exportPlot(png));
-        QVERIFY(w->exportPlot(pdf));
+        QVERIFY(w->exports()->exportPlot(png));
+        QVERIFY(w->exports()->exportPlot(pdf));
         QVERIFY(QFileInfo(png).size() > 1000);
         QVERIFY(QFileInfo(pdf).size() > 1000);
     }
 
     void exportsInheritedWeights() {
-        QVERIFY(w->selectedGene().has_value());
-        const SubConfig c = geneToConfig(*w->selectedGene(), fixture.space);
+        QVERIFY(w->selection()->selected().has_value());
+        const SubConfig c = geneToConfig(*w->selection()->selected(), fixture.space);
         QSignalSpy done(w->controller(), &SearchController::weightsExported);
         const QString path = tmp.filePath("weights.pt");
-        QVERIFY(w->exportWeights(path));
+        QVERIFY(w->exports()->exportWeights(path) != 0);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 30000);
         const hat::TensorDict d = hat::loadTensorDict(path.toStdString());
         // Every active decoder layer and nothing beyond; widths at the fixture's divisor 16.
@@ -211,14 +280,15 @@ private Q_SLOTS:
         QCOMPARE(d.at("encoder.layers.0.fc1.weight").size(0), int64_t(c.encoderFfnDim[0] / 16));
         qint64 n = 0;
         for (const auto& [name, t] : d) n += t.numel();
-        QCOMPARE(done.at(0).at(1).value<qint64>(), n);
+        QCOMPARE(done.at(0).at(2).value<qint64>(), n);
     }
 
     void exportsEvaluationsAndFrontAsCsv() {
         const QString all = tmp.filePath("all.csv"), front = tmp.filePath("front.csv");
-        QString err;
-        QVERIFY2(w->exportPointsCsv(all, false, &err), qPrintable(err));
-        QVERIFY2(w->exportPointsCsv(front, true, &err), qPrintable(err));
+        QSignalSpy written(w->exports(), &ExportActions::exported);
+        QVERIFY(w->exports()->exportPointsCsv(all, false) != 0);
+        QVERIFY(w->exports()->exportPointsCsv(front, true) != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(written.count(), 2, 30000);
         auto lines = [](const QString& path) {
             QFile f(path);
             f.open(QIODevice::ReadOnly | QIODevice::Text);
@@ -237,21 +307,34 @@ private Q_SLOTS:
             lastLat = f[1].toDouble();
             lastLoss = f[3].toDouble();
         }
-        QVERIFY(!w->exportPointsCsv(tmp.filePath("no/such/dir/x.csv"), false, &err));
-        QVERIFY(err.contains("x.csv"));
+        // An unwritable file: an error dialog that names it.
+        QVERIFY(w->exports()->exportPointsCsv(tmp.filePath("no/such/dir/x.csv"), false) != 0);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = w->findChild<QMessageBox*>("errorDialog")) != nullptr, 30000);
+        QVERIFY2(box->text().contains("x.csv"), qPrintable(box->text()));
+        box->accept();
+        QTRY_VERIFY(w->findChild<QMessageBox*>("errorDialog") == nullptr);
     }
 
     void diffModeFromTheKeyboard() {
-        QVERIFY(w->selectedGene().has_value());
-        const Gene reference = *w->selectedGene();
+        QVERIFY(w->selection()->selected().has_value());
+        const Gene reference = *w->selection()->selected();
         QTest::keyClick(w.get(), Qt::Key_D, Qt::ControlModifier);
         QVERIFY(w->architectureView()->reference().has_value());
         QVERIFY(w->architectureView()->reference()->sameArchitecture(geneToConfig(reference, fixture.space)));
         // Another selection is compared with the pinned one.
         const Gene other = w->populationModel()->candidate(w->populationModel()->rowCount() - 1).gene;
         QVERIFY(other != reference);
-        w->selectGene(other);
-        QVERIFY(!ArchitectureView::differences(*w->architectureView()->reference(), *w->architectureView()->config()).isEmpty());
+        w->selection()->select(other);
+        const QStringList diffs =
+            ArchitectureView::differences(*w->architectureView()->reference(), *w->architectureView()->config());
+        QVERIFY(!diffs.isEmpty());
+        // The differences are also listed as text, and nothing is elided at the default layout.
+        QLabel* listed = w->architecturePanel()->differencesLabel();
+        QVERIFY(listed->isVisible());
+        for (const QString& d : diffs) QVERIFY2(listed->text().contains(d), qPrintable(listed->text()));
+        w->architectureView()->repaint();
+        QCOMPARE(w->architectureView()->elidedTexts(), 0);
         QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_diff_in_window.png"));
         QTest::keyClick(w.get(), Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(!w->architectureView()->reference().has_value());
@@ -338,7 +421,7 @@ private Q_SLOTS:
         QCOMPARE(done.at(0).at(1).toInt(), front);  // nothing had a BLEU before
         QCOMPARE(progress.count(), front + 1);       // the announcement, then one per architecture
         QCOMPARE(progress.last().at(1).toInt(), front);
-        QCOMPARE(w->progressBar()->value(), w->progressBar()->maximum());
+        QCOMPARE(w->searchPanel()->progressBar()->value(), w->searchPanel()->progressBar()->maximum());
         // The points come back with their BLEU: the BLEU axis shows exactly the front.
         QTRY_VERIFY_WITH_TIMEOUT([&] {
             int withBleu = 0;
@@ -350,7 +433,7 @@ private Q_SLOTS:
         }
         // A second run finds everything stored and translates nothing.
         done.clear();
-        w->evaluateFrontBleu();
+        w->searchPanel()->evaluateFrontBleu();
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 60000);
         QCOMPARE(done.at(0).at(1).toInt(), 0);
     }
@@ -388,8 +471,23 @@ private Q_SLOTS:
         QCOMPARE(answers.count(), 1);
         QCOMPARE(answers.at(0).at(0).value<JobId>(), last);
         // Answers the window did not ask for leave its line alone (it names the slider's limit).
-        QVERIFY2(w->lastAnswerText().contains(QString("under %1 ms").arg(w->limitMs(), 0, 'f', 1)),
+        QVERIFY2(w->lastAnswerText().contains(QString("under %1 ms").arg(w->limitModel()->value(), 0, 'f', 1)),
                  qPrintable(w->lastAnswerText()));
+        // A failure of a request nobody in the window made (an older job, another asker) changes
+        // no label: neither the answer line nor the search panel.
+        const QString answerBefore = w->lastAnswerText(), statusBefore = w->searchPanel()->statusText();
+        QSignalSpy failures(c, &SearchController::failed);
+        const JobId foreign = c->requestInstantAnswer("no/such/device", midMs);
+        EvolutionSettings bad = smallSearch();
+        bad.maxLatencyMs = midMs;
+        const JobId foreignSearch = c->startSearch("no/such/device", bad, true);
+        QTRY_VERIFY_WITH_TIMEOUT(failures.count() >= 2, 30000);
+        QCOMPARE(failures.at(0).at(0).value<JobId>(), foreign);
+        QCOMPARE(failures.at(1).at(0).value<JobId>(), foreignSearch);
+        QTest::qWait(100);
+        QCOMPARE(w->lastAnswerText(), answerBefore);
+        QCOMPARE(w->searchPanel()->statusText(), statusBefore);
+        QVERIFY(w->findChild<QMessageBox*>("errorDialog") == nullptr);
 
         // A new search cancels the running one; only the new one reports.
         QSignalSpy gens(c, &SearchController::generationFinished);
@@ -407,16 +505,68 @@ private Q_SLOTS:
         for (const auto& g : gens) QCOMPARE(g.at(0).value<JobId>(), second);
     }
 
+    void perDeviceLimitsAndViewAreRestoredAfterRestart() {
+        const QString pi = "hat/wmt14ende_cpu_raspberrypi";
+        QVERIFY(w->setDevice(pi));
+        const LimitModel::Range r = w->limitModel()->range();
+        QVERIFY(r.valid());
+        QVERIFY(r.lo > fixture.largeMs);  // the Pi's range is its own, not the local device's
+        const double piLimit = std::round((r.lo + 0.3 * (r.hi - r.lo)) * 10) / 10;
+        w->limitModel()->setAndCommit(piLimit);
+        QVERIFY(w->setDevice("local/1t"));
+        const double localLimit = w->limitModel()->value();
+        QVERIFY(std::abs(localLimit - piLimit) > 1.0);
+        auto* combo = w->findChild<QComboBox*>("yMetricCombo");
+        combo->setCurrentIndex(2);
+        const Gene pinned = w->populationModel()->candidate(0).gene;
+        w->selection()->select(pinned);
+        w->selection()->pin(pinned);
+        waitForSearchEnd();
+        w->close();
+        w.reset();
+
+        w = std::make_unique<MainWindow>();
+        w->searchPanel()->setAutoResearch(false);
+        w->resize(1280, 720);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        w->openWorkspace(QString::fromStdString(fixture.workspaceDir));
+        QTRY_VERIFY_WITH_TIMEOUT(w->workspaceOpen(), 30000);
+        QCOMPARE(w->currentDevice(), QString("local/1t"));
+        QCOMPARE(w->limitModel()->value(), localLimit);
+        QCOMPARE(w->plot()->yMetric(), ParetoPlot::YMetric::Parameters);
+        QVERIFY(w->selection()->reference().has_value());
+        QCOMPARE(*w->selection()->reference(), pinned);
+        QVERIFY(w->setDevice(pi));
+        QCOMPARE(w->limitModel()->value(), piLimit);
+        QCOMPARE(w->plot()->limit(), piLimit);
+        // An infeasible limit says what the fastest SubTransformer reaches and searches nothing.
+        w->limitModel()->setAndCommit(std::floor(r.lo / 2));
+        QVERIFY(w->limitModel()->infeasible());
+        QVERIFY2(w->lastAnswerText().contains(w->limitModel()->format(r.lo)), qPrintable(w->lastAnswerText()));
+        QCOMPARE(w->searchPanel()->start(), JobId(0));
+        QVERIFY(w->searchPanel()->statusText().startsWith("Nothing fits"));
+        w->limitModel()->setAndCommit(piLimit);
+        QVERIFY(w->setDevice("local/1t"));
+        w->selection()->pin(std::nullopt);
+        combo->setCurrentIndex(0);
+        QTRY_VERIFY_WITH_TIMEOUT(w->plot()->pointCount() > 0, 30000);
+    }
+
     void screenshots() {
-        // The population tab in front, as after start-up.
+        // The default layout at 1280x720, the population tab in front, as after start-up.
+        w->resize(1280, 720);
         QDockWidget* pop = w->findChild<QDockWidget*>("populationDock");
         QVERIFY(pop != nullptr);
         pop->raise();
         w->plot()->rescaleToData();
-        QTest::qWait(100);
+        QTest::qWait(200);
+        QCOMPARE(w->size(), QSize(1280, 720));
         QVERIFY(w->grab().save(screenshotDir() + "/main_window.png"));
         QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_view.png"));
+        QCOMPARE(w->architectureView()->elidedTexts(), 0);
         QVERIFY(w->plot()->grab().save(screenshotDir() + "/pareto_plot.png"));
+        QVERIFY(w->findChild<QDockWidget*>("searchDock")->grab().save(screenshotDir() + "/search_panel.png"));
     }
 
     void createsAWorkspaceFromTheDialogsSettings() {

@@ -1,0 +1,104 @@
+// copyWorkspace: the copy opens elsewhere with every stored path still naming the same file, its
+// evaluations and predictions are the original's, and the source is not written at all.
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+
+#include "core/search/workspace.h"
+#include "core/search/workspace_copy.h"
+#include "core/space/gene.h"
+#include "core/space/sub_config.h"
+#include "support/fixtures.h"
+#include "support/tiny_supernet.h"
+
+using namespace hat;
+using namespace hat::test;
+
+namespace {
+const char* kDevice = "hat/wmt14ende_cpu_raspberrypi";
+
+QMap<QString, QByteArray> fingerprint(const QString& dir) {
+    QMap<QString, QByteArray> out;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        out[QDir(dir).relativeFilePath(path)] = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
+    }
+    return out;
+}
+
+}  // namespace
+
+class TestWorkspaceCopy : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir dir;
+    std::string ws;
+
+private Q_SLOTS:
+    void initTestCase() {
+        const TinySupernet t = makeTinySupernet(dir.path().toStdString(), 40, 5);
+        WorkspaceInit in;
+        in.dir = dir.filePath("checkout/data/demo/workspace").toStdString();
+        in.spacePath = sourcePath("data/spaces/space0.yml");
+        in.checkpoint = t.checkpoint;
+        in.fitness.corpusDir = t.corpusDir;
+        in.fitness.dictionary = t.corpusDir + "/dict.txt";
+        in.fitness.sentences = 20;
+        in.deviceIds = {kDevice};
+        in.dataDir = sourcePath("data");
+        in.predictorOverrides[kDevice] = sourcePath("data/latency/hat/wmt14ende_cpu_raspberrypi.pt");
+        Workspace::init(in);
+        ws = in.dir;
+        // Something evaluated and searched, as in the shipped demo.
+        Workspace w = Workspace::open(ws);
+        const DesignSpace space = w.space();
+        const double lo = w.latency(kDevice, configToGene(SubConfig::smallest(space), space)).ms;
+        const double hi = w.latency(kDevice, configToGene(SubConfig::largest(space), space)).ms;
+        EvolutionSettings s;
+        s.population = 4;
+        s.parents = 2;
+        s.mutations = 1;
+        s.crossovers = 1;
+        s.generations = 0;
+        s.maxLatencyMs = 0.5 * (lo + hi);
+        QVERIFY(w.search(kDevice, s, false).computed > 0);
+    }
+
+    void copyWorksElsewhereAndLeavesTheSourceAlone() {
+        const QString source = QString::fromStdString(ws);
+        const auto before = fingerprint(QFileInfo(source).path());
+        // Deeper than the source and under a name with a space, as ~/.local/share/HAT Explorer/...
+        const std::string copy = dir.filePath("home/user/.local/share/HAT Explorer/hat-explorer/demo-workspace").toStdString();
+        copyWorkspace(ws, copy);
+        QCOMPARE(fingerprint(QFileInfo(source).path()), before);
+        QVERIFY(!QFileInfo::exists(source + "/workspace.db-wal"));
+
+        Workspace a = Workspace::open(ws), b = Workspace::open(copy);
+        QVERIFY(std::filesystem::equivalent(a.checkpointPath(), b.checkpointPath()));
+        QCOMPARE(b.devices().size(), size_t(1));
+        QVERIFY(b.devices()[0].predictorPath != a.devices()[0].predictorPath);  // rebased
+        const auto pa = a.evaluatedPoints(kDevice), pb = b.evaluatedPoints(kDevice);
+        QVERIFY(!pa.empty());
+        QCOMPARE(pb.size(), pa.size());
+        for (size_t i = 0; i < pa.size(); ++i) {
+            QCOMPARE(pb[i].gene, pa[i].gene);
+            QCOMPARE(pb[i].validLoss, pa[i].validLoss);
+            QCOMPARE(pb[i].latencyMs, pa[i].latencyMs);  // the predictor loads from its new path
+        }
+        // The copy's SuperTransformer and fitness set load: a search continues there.
+        QVERIFY(b.fitness().fitness({pa[0].gene}, nullptr)[0] == pa[0].validLoss);
+
+        QVERIFY(errorOf([&] { copyWorkspace(ws, copy); }).find("a workspace already exists here") != std::string::npos);
+        QVERIFY(errorOf([&] { copyWorkspace(dir.filePath("nothing").toStdString(), dir.filePath("x").toStdString()); })
+                    .find("no such workspace database") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWorkspaceCopy)
+#include "test_workspace_copy.moc"

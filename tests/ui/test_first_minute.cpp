@@ -1,0 +1,159 @@
+// The explorer as a new user meets it: empty settings, a fresh copy of the demo workspace with
+// nothing evaluated (the demo's SuperTransformer, fitness set and devices, as
+// data/demo/make_workspace.sh makes it), a 1280×720 screen. The window copies the workspace into
+// the user's data folder and leaves the source alone; the user picks the Raspberry Pi, types 5000
+// in the limit box and presses F5; the search finishes with an answer under 5000 ms.
+#include <QCryptographicHash>
+#include <QDirIterator>
+#include <QDockWidget>
+#include <QDoubleSpinBox>
+#include <QComboBox>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QtTest>
+
+#include "core/search/workspace.h"
+#include "support/fixtures.h"
+#include "screenshots.h"
+#include "ui/limit_model.h"
+#include "ui/limit_widget.h"
+#include "ui/main_window.h"
+#include "ui/pareto_plot.h"
+#include "ui/recent_workspaces.h"
+#include "ui/search_panel.h"
+
+using namespace hat;
+using namespace hat::ui;
+
+namespace {
+// Every file under `dir` with its SHA-1: a directory nobody wrote into gives the same map.
+QMap<QString, QByteArray> fingerprint(const QString& dir) {
+    QMap<QString, QByteArray> out;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        out[QDir(dir).relativeFilePath(path)] = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
+    }
+    return out;
+}
+}  // namespace
+
+class TestFirstMinute : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir tmp;
+    QString source;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().clear();
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
+        QVERIFY(tmp.isValid());
+        WorkspaceInit init;
+        init.dir = tmp.filePath("demo/workspace").toStdString();
+        init.spacePath = test::sourcePath("data/spaces/space0.yml");
+        init.checkpoint = test::sourcePath("data/demo/checkpoint_last.pt");
+        init.fitness.sentences = 64;
+        init.deviceIds = {"hat/wmt14ende_cpu_raspberrypi", "hat/wmt14ende_cpu_xeon", "hat/wmt14ende_gpu_titanxp",
+                          "local/1t"};
+        init.dataDir = test::sourcePath("data");
+        fillFromTrainingRecord(init);
+        Workspace::init(init);
+        source = QString::fromStdString(init.dir);
+    }
+
+    void searchesTheRaspberryPiAtATypedLimit() {
+        const auto before = fingerprint(source);
+        RecentWorkspaces recent;
+        QString error;
+        const QString dir = recent.startupWorkspace(source, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        QCOMPARE(dir, RecentWorkspaces::demoCopyDir());
+
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.size(), QSize(1280, 720));
+        w.searchPanel()->setAutoResearch(false);
+        EvolutionSettings small;
+        small.population = 6;
+        small.parents = 2;
+        small.mutations = 2;
+        small.crossovers = 2;
+        small.generations = 1;
+        w.searchPanel()->setSettings(small);
+        w.openWorkspace(dir);
+        QTRY_VERIFY_WITH_TIMEOUT(w.workspaceOpen(), 60000);
+        QCOMPARE(w.workspaceDir(), dir);
+
+        // The user picks the Raspberry Pi: its limit range is known before anything is evaluated.
+        auto* combo = w.findChild<QComboBox*>("deviceCombo");
+        QVERIFY(combo);
+        const int pi = combo->findText("hat/wmt14ende_cpu_raspberrypi");
+        QVERIFY(pi >= 0);
+        combo->setCurrentIndex(pi);
+        const LimitModel::Range range = w.limitModel()->range();
+        QVERIFY(range.valid());
+        QVERIFY2(range.lo > 1000.0 && range.lo < 5000.0, qPrintable(QString::number(range.lo)));
+        QVERIFY(range.hi > 5000.0);
+        QVERIFY(std::abs(w.limitModel()->value() - range.middle()) < 0.051);
+
+        // Types 5000 and presses Enter, then F5.
+        QDoubleSpinBox* spin = w.limitWidget()->spinBox();
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClicks(spin, "5000");
+        QTest::keyClick(spin, Qt::Key_Return);
+        QCOMPARE(w.limitModel()->value(), 5000.0);
+        QCOMPARE(w.plot()->limit(), 5000.0);
+        QVERIFY(w.limitModel()->problem().isEmpty());
+        QSignalSpy ended(w.searchPanel(), &SearchPanel::searchEnded);
+        QTest::keyClick(&w, Qt::Key_F5);
+        QVERIFY(w.searchPanel()->running());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 600000);
+        const auto out = ended.at(0).at(0).value<SearchOutcome>();
+        QVERIFY(!out.cancelled);
+        QCOMPARE(out.generations, 2);
+        QVERIFY2(out.best.latency.ms <= 5000.0, qPrintable(QString::number(out.best.latency.ms)));
+        QVERIFY(out.best.latency.ms >= range.lo);
+        // The answer line names the limit and an architecture under it; the best is marked.
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastAnswerText().startsWith("Best known under 5000.0 ms"), 30000);
+        QVERIFY(w.plot()->marked().has_value());
+        QCOMPARE(*w.plot()->marked(), out.best.gene);
+        QTRY_VERIFY(w.plot()->pointCount() >= 6);
+        // Axes contain every point and the limit.
+        for (const auto& p : w.plot()->points()) {
+            QVERIFY(w.plot()->xAxis->range().contains(p.latencyMs));
+            QVERIFY(w.plot()->yAxis->range().contains(p.validLoss));
+        }
+        QVERIFY(w.plot()->xAxis->range().contains(5000.0));
+        QTest::qWait(200);
+        QVERIFY(w.grab().save(screenshotDir() + "/first_minute_raspberrypi.png"));
+
+        // The checkout's workspace was not written.
+        QCOMPARE(fingerprint(source), before);
+    }
+
+    void fitsAnOrdinaryScreenWithEveryDockShown() {
+        MainWindow w;
+        for (QDockWidget* d : w.findChildren<QDockWidget*>()) d->show();
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QSize min = w.minimumSizeHint().expandedTo(w.minimumSize());
+        QVERIFY2(min.width() <= 1280 && min.height() <= 720,
+                 qPrintable(QString("%1x%2").arg(min.width()).arg(min.height())));
+        QCOMPARE(w.size(), QSize(1280, 720));
+        w.resize(1024, 700);
+        QTRY_COMPARE(w.size(), QSize(1024, 700));
+        QVERIFY(w.grab().save(screenshotDir() + "/window_1024x700.png"));
+    }
+};
+
+QTEST_MAIN(TestFirstMinute)
+#include "test_first_minute.moc"
