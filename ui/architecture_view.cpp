@@ -183,9 +183,10 @@ void ArchitectureView::paintArchitecture(QPainter& p, const QRectF& area, const 
                          at(other->decoderEndeHeads, i) != at(c.decoderEndeHeads, i) ||
                          attendedEncoderLayers(*other, i) != attendedEncoderLayers(c, i));
     };
-    drawBox(boxAt(encCol, 0), embColor, tr("Embedding"), tr("width %1").arg(c.encoderEmbedDim),
+    const QString embedding = compact ? tr("Embed") : tr("Embedding");
+    drawBox(boxAt(encCol, 0), embColor, embedding, tr("width %1").arg(c.encoderEmbedDim),
             other && other->encoderEmbedDim != c.encoderEmbedDim);
-    drawBox(boxAt(decCol, 0), embColor, tr("Embedding"), tr("width %1").arg(c.decoderEmbedDim),
+    drawBox(boxAt(decCol, 0), embColor, embedding, tr("width %1").arg(c.decoderEmbedDim),
             other && other->decoderEmbedDim != c.decoderEmbedDim);
     for (int i = 0; i < c.encoderLayerNum; ++i) {
         drawBox(boxAt(encCol, i + 1), encColor,

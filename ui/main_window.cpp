@@ -266,6 +266,14 @@ void MainWindow::wire() {
         updateStatus();
     });
     connect(controller_, &SearchController::pointsReady, this, &MainWindow::onPoints);
+    connect(controller_, &SearchController::populationReady, this, [this](JobId job, const StoredPopulation& p) {
+        if (job != populationJob_ || p.device != currentDevice() || searchPanel_->running()) return;
+        population_->setPopulation(p.members, p.generation);
+        if (!p.members.empty()) {
+            log(tr("%1: last stored search (run %2, under %3 ms), generation %4")
+                    .arg(p.device).arg(p.runId).arg(p.limitMs, 0, 'f', 1).arg(p.generation));
+        }
+    });
     connect(controller_, &SearchController::trustReady, this, [this](JobId job, const PredictorTrust& t) {
         if (job == trustJob_ && t.device == currentDevice()) trustPlot_->setTrust(t);
     });
@@ -275,7 +283,7 @@ void MainWindow::wire() {
             supernetLabel_->setText(tr("SuperTransformer: not loaded"));
             return;
         }
-        if (job != pointsJob_ && job != trustJob_) return;  // others have their own receivers
+        if (job != pointsJob_ && job != trustJob_ && job != populationJob_) return;  // others have their own receivers
         log(tr("Error: %1").arg(message));
         statusBar()->showMessage(message, 10000);
     });
@@ -479,6 +487,7 @@ void MainWindow::refreshDevice() {
     population_->clear();
     answer_->showNote(tr("Loading the architectures evaluated so far …"));
     pointsJob_ = controller_->requestPoints(currentDevice());
+    populationJob_ = controller_->requestLastPopulation(currentDevice());
     trustJob_ = controller_->requestTrust(currentDevice());
     answer_->refresh();
     updateStatus();

@@ -111,7 +111,7 @@ private:
     std::optional<WorkspaceInfo> info_;
     QString dataDir_;
     // The window's newest requests: answers to older ones are dropped.
-    JobId openJob_ = 0, createJob_ = 0, pointsJob_ = 0, trustJob_ = 0;
+    JobId openJob_ = 0, createJob_ = 0, pointsJob_ = 0, trustJob_ = 0, populationJob_ = 0;
 
     QComboBox* deviceCombo_ = nullptr;
     QComboBox* yMetricCombo_ = nullptr;

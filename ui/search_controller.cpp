@@ -44,6 +44,7 @@ void registerMetaTypes() {
     qRegisterMetaType<hat::ui::WorkspaceInfo>();
     qRegisterMetaType<hat::ui::InstantAnswer>();
     qRegisterMetaType<hat::ui::PointSet>();
+    qRegisterMetaType<hat::ui::StoredPopulation>();
     qRegisterMetaType<hat::ui::PredictorTrust>();
     qRegisterMetaType<hat::ui::DeviceComparison>();
     qRegisterMetaType<hat::GenerationReport>();
@@ -191,6 +192,32 @@ JobId SearchController::requestPoints(const QString& device) {
             PointSet set{device, w->ws->evaluatedPoints(device.toStdString())};
             deliver([this, id, set = std::move(set)] {
                 if (id == latestPoints_) Q_EMIT pointsReady(id, set);
+            });
+        } catch (const std::exception& e) {
+            fail(id, e);
+        }
+    });
+    return id;
+}
+
+JobId SearchController::requestLastPopulation(const QString& device) {
+    const JobId id = nextId();
+    latestPopulation_ = id;
+    SearchWorker* w = worker_;
+    post([this, w, id, device] {
+        if (id != latestPopulation_ || !w->ws) return;
+        try {
+            StoredPopulation p;
+            p.device = device;
+            WorkspaceDb& db = w->ws->db();
+            if (const auto run = db.latestRun(w->ws->device(device.toStdString()).id)) {
+                p.runId = run->id;
+                p.limitMs = run->maxLatencyMs;
+                p.generation = db.generationCount(run->id) - 1;
+                p.members = db.generationMembers(run->id, p.generation);
+            }
+            deliver([this, id, p = std::move(p)] {
+                if (id == latestPopulation_) Q_EMIT populationReady(id, p);
             });
         } catch (const std::exception& e) {
             fail(id, e);

@@ -58,6 +58,16 @@ struct PointSet {
     std::vector<EvaluatedPoint> points;
 };
 
+// The last stored generation of the newest search on a device (what the population table shows
+// when a workspace opens); empty when the device has none.
+struct StoredPopulation {
+    QString device;
+    int64_t runId = 0;
+    double limitMs = 0.0;
+    int generation = -1;
+    std::vector<Candidate> members;  // best first
+};
+
 // How far a device's latency predictor can be trusted: its out-of-fold predictions on the rows it
 // was trained on, and their summary.
 struct PredictorTrust {
@@ -89,6 +99,7 @@ public:
     // workspaceCreated or workspaceFailed.
     JobId createWorkspace(const WorkspaceInit& init);
     JobId requestPoints(const QString& device);
+    JobId requestLastPopulation(const QString& device);
     JobId requestInstantAnswer(const QString& device, double limitMs, bool useUpper = false);
     JobId requestTrust(const QString& device);
     JobId requestComparison(const QStringList& devices, double relative, bool useUpper = false);
@@ -124,6 +135,7 @@ Q_SIGNALS:
     void weightsExported(hat::ui::JobId job, const QString& path, qint64 parameters);
     void fileExported(hat::ui::JobId job, const QString& path);
     void pointsReady(hat::ui::JobId job, const hat::ui::PointSet& points);
+    void populationReady(hat::ui::JobId job, const hat::ui::StoredPopulation& population);
     void instantAnswer(hat::ui::JobId job, const hat::ui::InstantAnswer& answer);
     void trustReady(hat::ui::JobId job, const hat::ui::PredictorTrust& trust);
     void comparisonReady(hat::ui::JobId job, const hat::ui::DeviceComparison& comparison);
@@ -151,7 +163,7 @@ private:
     SearchWorker* worker_ = nullptr;
     std::atomic<JobId> lastId_{0};
     // Latest job of each kind; read by the worker to skip superseded queued jobs.
-    std::atomic<JobId> latestOpen_{0}, latestPoints_{0}, latestInstant_{0}, latestSearch_{0},
+    std::atomic<JobId> latestOpen_{0}, latestPoints_{0}, latestPopulation_{0}, latestInstant_{0}, latestSearch_{0},
         latestTrust_{0}, latestComparison_{0};
     std::shared_ptr<CancelToken> cancel_;
     int pendingSearches_ = 0;
@@ -166,6 +178,7 @@ void registerMetaTypes();
 Q_DECLARE_METATYPE(hat::ui::WorkspaceInfo)
 Q_DECLARE_METATYPE(hat::ui::InstantAnswer)
 Q_DECLARE_METATYPE(hat::ui::PointSet)
+Q_DECLARE_METATYPE(hat::ui::StoredPopulation)
 Q_DECLARE_METATYPE(hat::ui::PredictorTrust)
 Q_DECLARE_METATYPE(hat::ui::DeviceComparison)
 Q_DECLARE_METATYPE(hat::GenerationReport)

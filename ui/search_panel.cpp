@@ -217,6 +217,11 @@ void SearchPanel::setSettings(const EvolutionSettings& s) {
     rememberSettings();
 }
 
+void SearchPanel::setDevice(const QString& device) {
+    if (device != device_) showStatus(QString());
+    device_ = device;
+}
+
 int SearchPanel::threads() const { return threads_->value(); }
 bool SearchPanel::warm() const { return start_->currentIndex() == 0; }
 bool SearchPanel::autoResearch() const { return auto_->isChecked(); }

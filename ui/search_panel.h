@@ -24,7 +24,8 @@ class SearchPanel : public QWidget {
 public:
     SearchPanel(SearchController* controller, LimitModel* limit, QWidget* parent = nullptr);
 
-    void setDevice(const QString& device) { device_ = device; }
+    // A new device: what the panel said about the last one's searches no longer applies.
+    void setDevice(const QString& device);
     // The settings as the form shows them (maxLatencyMs from the limit model).
     EvolutionSettings settings() const;
     void setSettings(const EvolutionSettings& s);

@@ -436,6 +436,18 @@ std::optional<RunRecord> WorkspaceDb::run(int64_t runId) {
     return RunRecord{s.integer(0), s.integer(1), s.real(2), static_cast<uint64_t>(s.integer(3)), s.text(4), s.text(5)};
 }
 
+std::optional<RunRecord> WorkspaceDb::latestRun(int64_t deviceId) {
+    int64_t id = 0;
+    {
+        Statement s(db_, "SELECT id FROM search_run WHERE device_id = ? AND EXISTS "
+                         "(SELECT 1 FROM generation WHERE generation.run_id = search_run.id) ORDER BY id DESC LIMIT 1");
+        s.bind(1, deviceId);
+        if (!s.step()) return std::nullopt;
+        id = s.integer(0);
+    }
+    return run(id);
+}
+
 void WorkspaceDb::writeGeneration(int64_t runId, const GenerationReport& r) {
     transaction([&] {
         Statement g(db_, "INSERT INTO generation(run_id, number, last, seconds, next_population, next_rng) VALUES(?, ?, ?, ?, ?, ?)");

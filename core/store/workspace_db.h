@@ -128,6 +128,8 @@ public:
     int64_t createRun(const RunRecord& r);
     void setRunStatus(int64_t runId, const std::string& status);
     std::optional<RunRecord> run(int64_t runId);
+    // The newest search run on a device that stored at least one generation.
+    std::optional<RunRecord> latestRun(int64_t deviceId);
     // Stores a scored generation and the state that continues the search, in one transaction.
     void writeGeneration(int64_t runId, const GenerationReport& report);
     // The state to continue a run from: the `next` of its last stored generation.

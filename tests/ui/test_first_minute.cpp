@@ -22,6 +22,9 @@
 #include "ui/pareto_plot.h"
 #include "ui/recent_workspaces.h"
 #include "ui/search_panel.h"
+#include "ui/selection_model.h"
+#include "ui/architecture_view.h"
+#include "ui/population_model.h"
 
 using namespace hat;
 using namespace hat::ui;
@@ -47,11 +50,15 @@ private:
     QTemporaryDir tmp;
     QString source;
 
+    // Empty settings and an empty data folder, as on a new user's machine.
+    static void freshStart() {
+        QSettings().clear();
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
+    }
+
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
         QVERIFY(tmp.isValid());
         WorkspaceInit init;
         init.dir = tmp.filePath("demo/workspace").toStdString();
@@ -66,7 +73,34 @@ private Q_SLOTS:
         source = QString::fromStdString(init.dir);
     }
 
+    void theShippedDemoOpensOnAFrontForTheRaspberryPi() {
+        freshStart();
+        const QString demo = QString::fromStdString(test::sourcePath("data/demo/workspace"));
+        const auto before = fingerprint(demo);
+        RecentWorkspaces recent;
+        const QString dir = recent.startupWorkspace(demo);
+        QCOMPARE(dir, RecentWorkspaces::demoCopyDir());
+        MainWindow w;
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.openWorkspace(dir);
+        QTRY_VERIFY_WITH_TIMEOUT(w.workspaceOpen(), 60000);
+        QCOMPARE(w.currentDevice(), QString("hat/wmt14ende_cpu_raspberrypi"));
+        // The stored search at the middle of the range: a front, an answer, its architecture.
+        QTRY_VERIFY_WITH_TIMEOUT(w.plot()->frontCount() > 3, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastAnswerText().startsWith("Best known under"), 30000);
+        QVERIFY(w.selection()->selected().has_value());
+        QVERIFY(w.architectureView()->config().has_value());
+        // The search's last generation fills the population table.
+        QTRY_COMPARE_WITH_TIMEOUT(w.populationModel()->rowCount(), 40, 30000);
+        QTest::qWait(300);
+        QVERIFY(w.grab().save(screenshotDir() + "/demo_first_screen.png"));
+        QCOMPARE(fingerprint(demo), before);  // the checkout was not written
+    }
+
     void searchesTheRaspberryPiAtATypedLimit() {
+        freshStart();
         const auto before = fingerprint(source);
         RecentWorkspaces recent;
         QString error;

@@ -314,6 +314,9 @@ private Q_SLOTS:
         QVERIFY2(box->text().contains("x.csv"), qPrintable(box->text()));
         box->accept();
         QTRY_VERIFY(w->findChild<QMessageBox*>("errorDialog") == nullptr);
+        // The dialog was the active window: give the keyboard back to the main window.
+        w->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(w.get()));
     }
 
     void diffModeFromTheKeyboard() {
@@ -333,9 +336,9 @@ private Q_SLOTS:
         QLabel* listed = w->architecturePanel()->differencesLabel();
         QVERIFY(listed->isVisible());
         for (const QString& d : diffs) QVERIFY2(listed->text().contains(d), qPrintable(listed->text()));
+        QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_diff_in_window.png"));
         w->architectureView()->repaint();
         QCOMPARE(w->architectureView()->elidedTexts(), 0);
-        QVERIFY(w->architectureView()->grab().save(screenshotDir() + "/architecture_diff_in_window.png"));
         QTest::keyClick(w.get(), Qt::Key_D, Qt::ControlModifier | Qt::ShiftModifier);
         QVERIFY(!w->architectureView()->reference().has_value());
     }
@@ -518,7 +521,8 @@ private Q_SLOTS:
         QVERIFY(std::abs(localLimit - piLimit) > 1.0);
         auto* combo = w->findChild<QComboBox*>("yMetricCombo");
         combo->setCurrentIndex(2);
-        const Gene pinned = w->populationModel()->candidate(0).gene;
+        QVERIFY(!w->plot()->points().empty());
+        const Gene pinned = w->plot()->points().front().gene;
         w->selection()->select(pinned);
         w->selection()->pin(pinned);
         waitForSearchEnd();
@@ -549,7 +553,7 @@ private Q_SLOTS:
         w->limitModel()->setAndCommit(piLimit);
         QVERIFY(w->setDevice("local/1t"));
         w->selection()->pin(std::nullopt);
-        combo->setCurrentIndex(0);
+        w->findChild<QComboBox*>("yMetricCombo")->setCurrentIndex(0);
         QTRY_VERIFY_WITH_TIMEOUT(w->plot()->pointCount() > 0, 30000);
     }
 

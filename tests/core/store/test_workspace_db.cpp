@@ -150,6 +150,12 @@ private Q_SLOTS:
         QCOMPARE(db.run(1)->status, std::string("finished"));
         QVERIFY(!db.resumeState(1));
         QCOMPARE(db.generationMembers(1, 8).front().gene, full.best.gene);
+        // The device's newest run with a generation; a newer one without any is passed over.
+        QCOMPARE(db.latestRun(1)->id, int64_t(1));
+        const int64_t empty = db.createRun({0, 1, 30.0, 12, "{}", "running"});
+        QVERIFY(empty > 1);
+        QCOMPARE(db.latestRun(1)->id, int64_t(1));
+        QVERIFY(!db.latestRun(db.addDevice({0, "other", "local", "test", ""})));
     }
     void newerVersionIsRefusedUntouched() {
         { WorkspaceDb::open(path("new.db"), true); }
