@@ -6,13 +6,15 @@
 
 namespace hat::ui {
 
-AnswerLine::AnswerLine(SearchController* controller, LimitModel* limit, SelectionModel* selection, QWidget* parent)
+AnswerLine::AnswerLine(SearchController* controller, LimitModel* limit, SelectionModel* selection,
+                       QWidget* parent)
     : QLabel(parent), controller_(controller), limit_(limit), selection_(selection) {
     setObjectName("answerLabel");
     setTextInteractionFlags(Qt::TextSelectableByMouse);
     setWordWrap(true);
-    setToolTip(tr("The most accurate architecture evaluated so far whose latency is under the limit on "
-                  "this device, from the workspace database; a search looks for better ones."));
+    setToolTip(
+        tr("The most accurate architecture evaluated so far whose latency is under the limit on "
+           "this device, from the workspace database; a search looks for better ones."));
     setText(tr("Open a workspace to see its architectures."));
     connect(controller_, &SearchController::instantAnswer, this, &AnswerLine::onAnswer);
     connect(controller_, &SearchController::failed, this, &AnswerLine::onFailed);
@@ -53,7 +55,8 @@ void AnswerLine::onAnswer(JobId job, const InstantAnswer& a) {
     } else {
         const auto& p = *a.point;
         const QString arch =
-            info_ ? QString::fromStdString(geneToConfig(p.gene, info_->space).trimmed().summary()) : QString();
+            info_ ? QString::fromStdString(geneToConfig(p.gene, info_->space).trimmed().summary())
+                  : QString();
         text = tr("Best known under %1%2: validation loss %3 at %4 ms — %5")
                    .arg(limit_->format(a.limitMs), bound)
                    .arg(p.validLoss, 0, 'f', 4)

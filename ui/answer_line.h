@@ -5,7 +5,6 @@
 // dimmed while that answer is on its way, says when the limit lies outside the device's range,
 // and offers the answer to the SelectionModel (which keeps a selection the user made).
 #include <QLabel>
-
 #include <optional>
 
 #include "ui/search_controller.h"
@@ -17,7 +16,7 @@ class SelectionModel;
 
 class AnswerLine : public QLabel {
     Q_OBJECT
-public:
+  public:
     AnswerLine(SearchController* controller, LimitModel* limit, SelectionModel* selection,
                QWidget* parent = nullptr);
 
@@ -30,7 +29,7 @@ public:
     const std::optional<EvaluatedPoint>& answer() const { return answer_; }
     JobId pending() const { return pending_; }
 
-private:
+  private:
     void onAnswer(JobId job, const InstantAnswer& a);
     void onFailed(JobId job, const QString& message);
 

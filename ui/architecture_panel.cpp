@@ -16,8 +16,9 @@ QString summaryOf(const SubConfig& c) { return QString::fromStdString(c.trimmed(
 ArchitecturePanel::ArchitecturePanel(SelectionModel* selection, QWidget* parent)
     : QWidget(parent), selection_(selection) {
     view_ = new ArchitectureView(this);
-    view_->setToolTip(tr("The selected SubTransformer: encoder left, decoder right, each layer's FFN width and "
-                         "heads; curves show which encoder layers each decoder layer attends to"));
+    view_->setToolTip(
+        tr("The selected SubTransformer: encoder left, decoder right, each layer's FFN width and "
+           "heads; curves show which encoder layers each decoder layer attends to"));
     differences_ = new QLabel(this);
     differences_->setObjectName("differencesLabel");
     differences_->setWordWrap(true);
@@ -30,7 +31,8 @@ ArchitecturePanel::ArchitecturePanel(SelectionModel* selection, QWidget* parent)
 
     pin_ = new QAction(tr("Compare: &Pin Selection as Reference"), this);
     pin_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    pin_->setToolTip(tr("Later selections are drawn next to this architecture with the differences highlighted"));
+    pin_->setToolTip(tr(
+        "Later selections are drawn next to this architecture with the differences highlighted"));
     clear_ = new QAction(tr("Compare: &Clear Reference"), this);
     clear_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     clear_->setToolTip(tr("Back to one architecture"));
@@ -82,8 +84,9 @@ void ArchitecturePanel::show() {
         return;
     }
     const QStringList diffs = ArchitectureView::differences(r, geneToConfig(*sel, space_));
-    differences_->setText(diffs.isEmpty() ? tr("Same architecture as the reference.")
-                                          : tr("Differences from the reference: %1").arg(diffs.join("; ")));
+    differences_->setText(diffs.isEmpty()
+                              ? tr("Same architecture as the reference.")
+                              : tr("Differences from the reference: %1").arg(diffs.join("; ")));
     differences_->setVisible(true);
 }
 

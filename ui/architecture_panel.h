@@ -16,7 +16,7 @@ class ArchitectureView;
 
 class ArchitecturePanel : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit ArchitecturePanel(SelectionModel* selection, QWidget* parent = nullptr);
 
     void setSpace(const DesignSpace& space);
@@ -28,10 +28,10 @@ public:
 
     QSize sizeHint() const override { return {460, 560}; }
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void message(const QString& text);
 
-private:
+  private:
     void show();
 
     SelectionModel* selection_;

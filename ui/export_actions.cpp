@@ -23,21 +23,29 @@ QString workspaceTask(const WorkspaceInfo& info) {
     return QString::fromStdString(info.space.name);
 }
 
-ExportActions::ExportActions(SearchController* controller, SelectionModel* selection, LimitModel* limit,
-                             ParetoPlot* plot, QWidget* dialogParent)
-    : QObject(dialogParent), controller_(controller), selection_(selection), limit_(limit), plot_(plot),
+ExportActions::ExportActions(SearchController* controller, SelectionModel* selection,
+                             LimitModel* limit, ParetoPlot* plot, QWidget* dialogParent)
+    : QObject(dialogParent),
+      controller_(controller),
+      selection_(selection),
+      limit_(limit),
+      plot_(plot),
       parent_(dialogParent) {
     architecture_ = new QAction(tr("Export &Architecture (YAML/JSON)..."), this);
     architecture_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    architecture_->setToolTip(tr("The selected SubTransformer as HAT's YAML (or JSON) with a header naming the "
-                                 "device, its predicted latency and quality"));
+    architecture_->setToolTip(
+        tr("The selected SubTransformer as HAT's YAML (or JSON) with a header naming the "
+           "device, its predicted latency and quality"));
     weights_ = new QAction(tr("Export Inherited &Weights..."), this);
-    weights_->setToolTip(tr("The selected SubTransformer's weights cut from the SuperTransformer, as a dict of "
-                            "tensors under fairseq's names"));
+    weights_->setToolTip(
+        tr("The selected SubTransformer's weights cut from the SuperTransformer, as a dict of "
+           "tensors under fairseq's names"));
     plotAction_ = new QAction(tr("Export &Plot (PNG/PDF)..."), this);
     plotAction_->setToolTip(tr("The Pareto plot as it is shown"));
     all_ = new QAction(tr("Export All &Evaluations (CSV)..."), this);
-    all_->setToolTip(tr("Every evaluated architecture with its latency on every device, loss, BLEU, size and genes"));
+    all_->setToolTip(
+        tr("Every evaluated architecture with its latency on every device, loss, BLEU, size and "
+           "genes"));
     front_ = new QAction(tr("Export Pareto &Front (CSV)..."), this);
     front_->setToolTip(tr("The Pareto front on the current device, in the same CSV columns"));
     connect(architecture_, &QAction::triggered, this, &ExportActions::chooseArchitecture);
@@ -47,28 +55,32 @@ ExportActions::ExportActions(SearchController* controller, SelectionModel* selec
     connect(front_, &QAction::triggered, this, [this] { choosePoints(true); });
     connect(selection_, &SelectionModel::selectionChanged, this, &ExportActions::updateEnabled);
 
-    connect(controller_, &SearchController::weightsExported, this, [this](JobId job, const QString& path, qint64 n) {
-        if (!pending_.erase(job)) return;
-        QString line = tr("Wrote %1: %2 parameters").arg(path).arg(n);
-        if (info_ && info_->widthDivisor > 1) {
-            line += tr(" (from a 1/%1-width proxy SuperTransformer: every width is the architecture's divided by %1)")
-                        .arg(info_->widthDivisor);
-        }
-        Q_EMIT logged(line);
-        Q_EMIT exported(path);
-    });
-    connect(controller_, &SearchController::fileExported, this, [this](JobId job, const QString& path) {
-        if (!pending_.erase(job)) return;
-        Q_EMIT logged(tr("Wrote %1").arg(path));
-        Q_EMIT exported(path);
-    });
-    connect(controller_, &SearchController::failed, this, [this](JobId job, const QString& message) {
-        const auto it = pending_.find(job);
-        if (it == pending_.end()) return;
-        const QString path = it->second;
-        pending_.erase(it);
-        Q_EMIT failed(tr("Export failed"), tr("Could not write %1:\n%2").arg(path, message));
-    });
+    connect(controller_, &SearchController::weightsExported, this,
+            [this](JobId job, const QString& path, qint64 n) {
+                if (!pending_.erase(job)) return;
+                QString line = tr("Wrote %1: %2 parameters").arg(path).arg(n);
+                if (info_ && info_->widthDivisor > 1) {
+                    line += tr(" (from a 1/%1-width proxy SuperTransformer: every width is the "
+                               "architecture's divided by %1)")
+                                .arg(info_->widthDivisor);
+                }
+                Q_EMIT logged(line);
+                Q_EMIT exported(path);
+            });
+    connect(controller_, &SearchController::fileExported, this,
+            [this](JobId job, const QString& path) {
+                if (!pending_.erase(job)) return;
+                Q_EMIT logged(tr("Wrote %1").arg(path));
+                Q_EMIT exported(path);
+            });
+    connect(
+        controller_, &SearchController::failed, this, [this](JobId job, const QString& message) {
+            const auto it = pending_.find(job);
+            if (it == pending_.end()) return;
+            const QString path = it->second;
+            pending_.erase(it);
+            Q_EMIT failed(tr("Export failed"), tr("Could not write %1:\n%2").arg(path, message));
+        });
     updateEnabled();
 }
 
@@ -107,7 +119,8 @@ SubTransformerExportInfo ExportActions::exportInfo() const {
 
 QString ExportActions::suggestedName(const QString& extension) const {
     if (!info_) return "subtransformer." + extension;
-    return QString::fromStdString(hatFileName(workspaceTask(*info_).toStdString(), exportInfo(), extension.toStdString()));
+    return QString::fromStdString(
+        hatFileName(workspaceTask(*info_).toStdString(), exportInfo(), extension.toStdString()));
 }
 
 bool ExportActions::exportArchitecture(const QString& path, QString* error) {
@@ -119,7 +132,8 @@ bool ExportActions::exportArchitecture(const QString& path, QString* error) {
     const bool json = QFileInfo(path).suffix().compare("json", Qt::CaseInsensitive) == 0;
     try {
         const SubTransformerExportInfo e = exportInfo();
-        writeFileAtomically(path.toStdString(), json ? subTransformerJson(c, e) : subTransformerYaml(c, e));
+        writeFileAtomically(path.toStdString(),
+                            json ? subTransformerJson(c, e) : subTransformerYaml(c, e));
     } catch (const std::exception& ex) {
         if (error) *error = QString::fromStdString(ex.what());
         return false;
@@ -157,23 +171,24 @@ JobId ExportActions::exportPointsCsv(const QString& path, bool frontOnly) {
 }
 
 void ExportActions::chooseArchitecture() {
-    const QString path = QFileDialog::getSaveFileName(parent_, tr("Export Architecture"),
-                                                      QDir(startDir()).filePath(suggestedName("yml")),
-                                                      tr("HAT YAML (*.yml *.yaml);;JSON (*.json)"));
+    const QString path = QFileDialog::getSaveFileName(
+        parent_, tr("Export Architecture"), QDir(startDir()).filePath(suggestedName("yml")),
+        tr("HAT YAML (*.yml *.yaml);;JSON (*.json)"));
     if (path.isEmpty()) return;
     QString err;
     if (!exportArchitecture(path, &err)) Q_EMIT failed(tr("Export failed"), err);
 }
 
 void ExportActions::chooseWeights() {
-    const QString path = QFileDialog::getSaveFileName(parent_, tr("Export Inherited Weights"),
-                                                      QDir(startDir()).filePath(suggestedName("pt")),
-                                                      tr("Tensor dicts (*.pt)"));
+    const QString path = QFileDialog::getSaveFileName(
+        parent_, tr("Export Inherited Weights"), QDir(startDir()).filePath(suggestedName("pt")),
+        tr("Tensor dicts (*.pt)"));
     if (!path.isEmpty()) exportWeights(path);
 }
 
 void ExportActions::choosePlot() {
-    const QString path = QFileDialog::getSaveFileName(parent_, tr("Export Plot"), QDir(startDir()).filePath("pareto.png"),
+    const QString path = QFileDialog::getSaveFileName(parent_, tr("Export Plot"),
+                                                      QDir(startDir()).filePath("pareto.png"),
                                                       tr("PNG image (*.png);;PDF (*.pdf)"));
     if (path.isEmpty()) return;
     QString err;
@@ -182,8 +197,9 @@ void ExportActions::choosePlot() {
 
 void ExportActions::choosePoints(bool frontOnly) {
     const QString name = frontOnly ? "pareto_front.csv" : "evaluations.csv";
-    const QString path = QFileDialog::getSaveFileName(parent_, frontOnly ? tr("Export Pareto Front") : tr("Export Evaluations"),
-                                                      QDir(startDir()).filePath(name), tr("CSV (*.csv)"));
+    const QString path = QFileDialog::getSaveFileName(
+        parent_, frontOnly ? tr("Export Pareto Front") : tr("Export Evaluations"),
+        QDir(startDir()).filePath(name), tr("CSV (*.csv)"));
     if (!path.isEmpty()) exportPointsCsv(path, frontOnly);
 }
 

@@ -24,9 +24,9 @@ class SelectionModel;
 
 class ExportActions : public QObject {
     Q_OBJECT
-public:
-    ExportActions(SearchController* controller, SelectionModel* selection, LimitModel* limit, ParetoPlot* plot,
-                  QWidget* dialogParent);
+  public:
+    ExportActions(SearchController* controller, SelectionModel* selection, LimitModel* limit,
+                  ParetoPlot* plot, QWidget* dialogParent);
 
     void setWorkspace(const WorkspaceInfo* info) {
         info_ = info;
@@ -42,17 +42,18 @@ public:
     JobId exportWeights(const QString& path);
     JobId exportPointsCsv(const QString& path, bool frontOnly);
 
-    // HAT's name for the selected architecture's file, e.g. HAT_wmt14ende_raspberrypi@4.1s_loss@5.45.yml.
+    // HAT's name for the selected architecture's file, e.g.
+    // HAT_wmt14ende_raspberrypi@4.1s_loss@5.45.yml.
     QString suggestedName(const QString& extension) const;
     // The header the exported architecture carries.
     SubTransformerExportInfo exportInfo() const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void logged(const QString& line);
     void exported(const QString& path);
     void failed(const QString& title, const QString& message);
 
-private:
+  private:
     void updateEnabled();
     QString startDir() const;
     void chooseArchitecture();

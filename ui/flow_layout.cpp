@@ -1,7 +1,6 @@
 #include "ui/flow_layout.h"
 
 #include <QWidget>
-
 #include <algorithm>
 
 namespace hat::ui {
@@ -24,7 +23,9 @@ void FlowLayout::addStretchedWidget(QWidget* widget, int minWidth) {
     stretchMin_.last() = minWidth;
 }
 
-QLayoutItem* FlowLayout::itemAt(int index) const { return index >= 0 && index < items_.size() ? items_[index] : nullptr; }
+QLayoutItem* FlowLayout::itemAt(int index) const {
+    return index >= 0 && index < items_.size() ? items_[index] : nullptr;
+}
 
 QLayoutItem* FlowLayout::takeAt(int index) {
     if (index < 0 || index >= items_.size()) return nullptr;
@@ -34,7 +35,9 @@ QLayoutItem* FlowLayout::takeAt(int index) {
 
 int FlowLayout::widthOf(int index) const {
     const int hint = items_[index]->sizeHint().width();
-    return stretchMin_[index] > 0 ? std::max(stretchMin_[index], items_[index]->minimumSize().width()) : hint;
+    return stretchMin_[index] > 0
+               ? std::max(stretchMin_[index], items_[index]->minimumSize().width())
+               : hint;
 }
 
 int FlowLayout::heightForWidth(int width) const { return arrange(QRect(0, 0, width, 0), false); }
@@ -42,7 +45,8 @@ int FlowLayout::heightForWidth(int width) const { return arrange(QRect(0, 0, wid
 QSize FlowLayout::minimumSize() const {
     // As narrow as the widest single item: everything else wraps.
     QSize s;
-    for (int i = 0; i < items_.size(); ++i) s = s.expandedTo(QSize(widthOf(i), items_[i]->minimumSize().height()));
+    for (int i = 0; i < items_.size(); ++i)
+        s = s.expandedTo(QSize(widthOf(i), items_[i]->minimumSize().height()));
     const QMargins m = contentsMargins();
     return s + QSize(m.left() + m.right(), m.top() + m.bottom());
 }

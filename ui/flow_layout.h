@@ -9,7 +9,7 @@
 namespace hat::ui {
 
 class FlowLayout : public QLayout {
-public:
+  public:
     explicit FlowLayout(QWidget* parent = nullptr, int spacing = 6);
     ~FlowLayout() override;
 
@@ -26,7 +26,7 @@ public:
     QSize sizeHint() const override;
     void setGeometry(const QRect& rect) override;
 
-private:
+  private:
     int arrange(const QRect& rect, bool apply) const;
     int widthOf(int index) const;
 

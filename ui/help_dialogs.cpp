@@ -3,10 +3,11 @@
 #include <QAction>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QMenu>
+#include <QMessageBox>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 #include <QWidget>
-
 #include <algorithm>
 #include <vector>
 
@@ -64,17 +65,20 @@ QString shortcutsHtml(QWidget* window) {
         for (const QKeySequence& k : a->shortcuts()) keys << k.toString(QKeySequence::NativeText);
         rows.emplace_back(keys.join(", "), what);
     }
-    std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.second < y.second; });
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& x, const auto& y) { return x.second < y.second; });
     rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
     QString html = "<h3>" + QObject::tr("Keyboard shortcuts") + "</h3><table cellpadding='3'>";
     for (const auto& [keys, what] : rows) {
-        html += "<tr><td><b>" + keys.toHtmlEscaped() + "</b></td><td>" + what.toHtmlEscaped() + "</td></tr>";
+        html += "<tr><td><b>" + keys.toHtmlEscaped() + "</b></td><td>" + what.toHtmlEscaped() +
+                "</td></tr>";
     }
     return html + "</table>";
 }
 
 namespace {
-QWidget* showPage(QWidget* parent, const QString& title, const QString& html, const char* name, QSize size) {
+QWidget* showPage(QWidget* parent, const QString& title, const QString& html, const char* name,
+                  QSize size) {
     auto* dialog = new QDialog(parent);
     dialog->setObjectName(name);
     dialog->setWindowTitle(title);
@@ -94,11 +98,31 @@ QWidget* showPage(QWidget* parent, const QString& title, const QString& html, co
 }  // namespace
 
 QWidget* showUserGuide(QWidget* parent) {
-    return showPage(parent, QObject::tr("HAT Explorer User Guide"), userGuideHtml(), "userGuide", {640, 600});
+    return showPage(parent, QObject::tr("HAT Explorer User Guide"), userGuideHtml(), "userGuide",
+                    {640, 600});
 }
 
 QWidget* showShortcuts(QWidget* parent) {
-    return showPage(parent, QObject::tr("Keyboard Shortcuts"), shortcutsHtml(parent), "shortcutsDialog", {460, 520});
+    return showPage(parent, QObject::tr("Keyboard Shortcuts"), shortcutsHtml(parent),
+                    "shortcutsDialog", {460, 520});
+}
+
+void fillHelpMenu(QMenu* menu, QWidget* window) {
+    QAction* guide =
+        menu->addAction(QObject::tr("&User Guide"), window, [window] { showUserGuide(window); });
+    guide->setShortcut(QKeySequence::HelpContents);
+    guide->setToolTip(QObject::tr(
+        "SuperTransformers, latency limits, the 90% upper end, warm and cold searches"));
+    menu->addAction(QObject::tr("&Keyboard Shortcuts"), window,
+                    [window] { showShortcuts(window); });
+    menu->addAction(QObject::tr("&About HAT Explorer"), window, [window] {
+        QMessageBox::about(
+            window, QObject::tr("About HAT Explorer"),
+            QObject::tr("<b>HAT Explorer</b><br>Hardware-aware Transformer design: search a "
+                        "weight-sharing SuperTransformer for the most accurate SubTransformer "
+                        "under a latency limit on your device.<br><br>Re-implements HAT (Wang "
+                        "et al., ACL 2020)."));
+    });
 }
 
 }  // namespace hat::ui

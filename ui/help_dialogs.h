@@ -4,6 +4,7 @@
 // actions, so the list cannot drift from what the keys do).
 #include <QString>
 
+class QMenu;
 class QWidget;
 
 namespace hat::ui {
@@ -14,5 +15,7 @@ QString shortcutsHtml(QWidget* window);
 // Non-modal dialogs showing them; the returned widget is deleted when closed.
 QWidget* showUserGuide(QWidget* parent);
 QWidget* showShortcuts(QWidget* parent);
+// Help > User Guide (F1), Keyboard Shortcuts, About.
+void fillHelpMenu(QMenu* menu, QWidget* window);
 
 }  // namespace hat::ui

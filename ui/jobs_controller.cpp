@@ -28,24 +28,31 @@ JobsController::JobsController(QMainWindow* window, SelectionModel* selection)
         dock_->show();
         dock_->raise();
     });
-    connect(runner_, &JobRunner::logged, this,
-            [this](LongJobId id, const QString& line) { Q_EMIT logged(tr("%1: %2").arg(titles_[id], line)); });
+    connect(runner_, &JobRunner::logged, this, [this](LongJobId id, const QString& line) {
+        Q_EMIT logged(tr("%1: %2").arg(titles_[id], line));
+    });
     connect(runner_, &JobRunner::finished, this, &JobsController::onFinished);
 }
 
 void JobsController::fillMenu(QMenu* tools) {
-    QAction* here = tools->addAction(tr("&Measure Selected Architecture Here"), this, [this] { measureSelectedHere(); });
+    QAction* here = tools->addAction(tr("&Measure Selected Architecture Here"), this,
+                                     [this] { measureSelectedHere(); });
     here->setObjectName("measureHereAction");
     here->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
-    here->setToolTip(tr("Time the selected SubTransformer on this machine as the workspace's local device "
-                        "measures, and show it against the predictor in Predictor Trust"));
+    here->setToolTip(
+        tr("Time the selected SubTransformer on this machine as the workspace's local device "
+           "measures, and show it against the predictor in Predictor Trust"));
     tools->addSeparator();
-    QAction* dataset = tools->addAction(tr("Measure Latency &Dataset..."), this, &JobsController::openMeasureDatasetDialog);
+    QAction* dataset = tools->addAction(tr("Measure Latency &Dataset..."), this,
+                                        &JobsController::openMeasureDatasetDialog);
     dataset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
-    dataset->setToolTip(tr("Measure many sampled architectures on this machine and train a latency predictor"));
-    QAction* train = tools->addAction(tr("&Train SuperTransformer..."), this, &JobsController::openTrainDialog);
+    dataset->setToolTip(
+        tr("Measure many sampled architectures on this machine and train a latency predictor"));
+    QAction* train =
+        tools->addAction(tr("&Train SuperTransformer..."), this, &JobsController::openTrainDialog);
     train->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
-    train->setToolTip(tr("Train (or resume) a weight-sharing SuperTransformer; File > New Workspace can use it"));
+    train->setToolTip(
+        tr("Train (or resume) a weight-sharing SuperTransformer; File > New Workspace can use it"));
     tools->addSeparator();
     tools->addAction(tr("&Cancel All Jobs"), this, [this] { runner_->cancelAll(); });
 }
@@ -57,9 +64,15 @@ LongJobId JobsController::startJob(const QString& title, JobRunner::Work work) {
 void JobsController::onFinished(LongJobId id, bool ok, bool cancelled, const QString& message) {
     const QString title = titles_[id];
     titles_.erase(id);
-    Q_EMIT logged(tr("%1: %2%3").arg(title, ok ? tr("done") : cancelled ? tr("cancelled") : tr("failed"),
-                                     message.isEmpty() ? QString() : ": " + message));
-    Q_EMIT status(tr("%1 %2").arg(title, ok ? tr("finished") : cancelled ? tr("cancelled") : tr("failed")));
+    Q_EMIT logged(tr("%1: %2%3")
+                      .arg(title,
+                           ok          ? tr("done")
+                           : cancelled ? tr("cancelled")
+                                       : tr("failed"),
+                           message.isEmpty() ? QString() : ": " + message));
+    Q_EMIT status(tr("%1 %2").arg(title, ok          ? tr("finished")
+                                         : cancelled ? tr("cancelled")
+                                                     : tr("failed")));
     const auto m = measureJobs_.find(id);
     if (m != measureJobs_.end()) {
         if (ok) Q_EMIT measured(m->second);
@@ -81,15 +94,17 @@ QString JobsController::localDevice() const {
 
 LongJobId JobsController::measureSelectedHere() {
     if (!info_ || !selection_->selected()) {
-        window_->statusBar()->showMessage(tr("Select an architecture first (click a point or a table row)"), 5000);
+        window_->statusBar()->showMessage(
+            tr("Select an architecture first (click a point or a table row)"), 5000);
         return 0;
     }
     const QString device = localDevice();
     if (device.isEmpty()) {
-        auto* box = new QMessageBox(QMessageBox::Information, tr("No local device"),
-                                    tr("This workspace has no device measured on this machine. Create a "
-                                       "workspace with local/1t (File > New Workspace) to measure here."),
-                                    QMessageBox::Ok, window_);
+        auto* box =
+            new QMessageBox(QMessageBox::Information, tr("No local device"),
+                            tr("This workspace has no device measured on this machine. Create a "
+                               "workspace with local/1t (File > New Workspace) to measure here."),
+                            QMessageBox::Ok, window_);
         box->setObjectName("noLocalDeviceDialog");
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
@@ -105,16 +120,19 @@ LongJobId JobsController::measureLatencyDataset(const DatasetJob& job) {
     // Where the files go must exist before the first row is written.
     QDir().mkpath(QFileInfo(job.csvPath).absolutePath());
     if (!job.predictorPath.isEmpty()) QDir().mkpath(QFileInfo(job.predictorPath).absolutePath());
-    return startJob(tr("Latency dataset %1").arg(QFileInfo(job.csvPath).fileName()), measureDatasetWork(job));
+    return startJob(tr("Latency dataset %1").arg(QFileInfo(job.csvPath).fileName()),
+                    measureDatasetWork(job));
 }
 
 LongJobId JobsController::trainSupernet(const TrainOptions& options) {
-    return startJob(tr("Training %1").arg(QString::fromStdString(options.outDir)), trainWork(options));
+    return startJob(tr("Training %1").arg(QString::fromStdString(options.outDir)),
+                    trainWork(options));
 }
 
 void JobsController::openMeasureDatasetDialog() {
     if (!info_) {
-        window_->statusBar()->showMessage(tr("Open a workspace first: the dataset samples its design space"), 5000);
+        window_->statusBar()->showMessage(
+            tr("Open a workspace first: the dataset samples its design space"), 5000);
         return;
     }
     MeasureDatasetDialog dialog(info_->space, info_->dir, window_);
@@ -144,7 +162,8 @@ bool JobsController::confirmQuit() {
     const auto answer = QMessageBox::question(
         window_, tr("Jobs are running"),
         tr("%n long job(s) still running. Cancel them and quit? Finished work is kept (training "
-           "saves a checkpoint, measured rows stay in their file).", nullptr, runner_->running()),
+           "saves a checkpoint, measured rows stay in their file).",
+           nullptr, runner_->running()),
         QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
     if (answer != QMessageBox::Yes) return false;
     runner_->cancelAll();

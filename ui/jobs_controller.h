@@ -4,7 +4,6 @@
 // Jobs dock with progress, time left and Cancel. Their log lines and endings go out as signals;
 // the window routes them to the Log dock and to error dialogs.
 #include <QObject>
-
 #include <map>
 #include <optional>
 
@@ -23,7 +22,7 @@ class SelectionModel;
 
 class JobsController : public QObject {
     Q_OBJECT
-public:
+  public:
     JobsController(QMainWindow* window, SelectionModel* selection);
 
     void setWorkspace(const WorkspaceInfo* info) { info_ = info; }
@@ -45,14 +44,14 @@ public:
     // Asks whether to cancel running jobs; false when the user wants to keep them (and the window).
     bool confirmQuit();
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void logged(const QString& line);
     void status(const QString& line);
     void failed(const QString& title, const QString& message);
     // A measurement of `device` was stored: its predictor-trust plot has a new point.
     void measured(const QString& device);
 
-private:
+  private:
     LongJobId startJob(const QString& title, JobRunner::Work work);
     void onFinished(LongJobId id, bool ok, bool cancelled, const QString& message);
     void openTrainDialog();

@@ -4,14 +4,13 @@
 #include <QUndoCommand>
 #include <QUndoStack>
 #include <QUrl>
-
 #include <cmath>
 
 namespace hat::ui {
 
 // One committed move of the limit on one key; undo puts the previous committed value back.
 class LimitMoveCommand : public QUndoCommand {
-public:
+  public:
     LimitMoveCommand(LimitModel* model, QString key, double from, double to)
         : model_(model), key_(std::move(key)), from_(from), to_(to) {
         setText(QObject::tr("Limit %1 → %2").arg(model->format(from), model->format(to)));
@@ -22,7 +21,7 @@ public:
         first_ = false;  // the first redo() is the push: the move already happened
     }
 
-private:
+  private:
     LimitModel* model_;
     QString key_;
     double from_, to_;
@@ -157,9 +156,11 @@ bool LimitModel::infeasible() const {
 QString LimitModel::problem() const {
     const Range r = range();
     if (!r.valid()) return {};
-    const QString what = useUpper_ ? tr("the upper end of its 90% interval") : tr("its predicted latency");
+    const QString what =
+        useUpper_ ? tr("the upper end of its 90% interval") : tr("its predicted latency");
     if (value() < r.lo) {
-        return tr("Nothing fits under %1: the fastest SubTransformer here (the smallest) has %2 of %3.")
+        return tr("Nothing fits under %1: the fastest SubTransformer here (the smallest) has %2 of "
+                  "%3.")
             .arg(format(value()), what, format(r.lo));
     }
     if (value() > r.hi) {

@@ -7,7 +7,6 @@
 // values are remembered per device across restarts and can be undone.
 #include <QObject>
 #include <QString>
-
 #include <map>
 
 class QUndoStack;
@@ -16,7 +15,7 @@ namespace hat::ui {
 
 class LimitModel : public QObject {
     Q_OBJECT
-public:
+  public:
     struct Range {
         double lo = 0.0, hi = 0.0;
         bool valid() const { return hi > lo && lo >= 0.0; }
@@ -65,14 +64,14 @@ public:
     bool infeasible() const;
     QString problem() const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void valueChanged(double v);
     void committed(double v);
     // The current key changed or its range did (widgets rescale).
     void rangeChanged();
     void useUpperChanged(bool upper);
 
-private:
+  private:
     friend class LimitMoveCommand;
     struct State {
         Range mean, upper;

@@ -3,7 +3,6 @@
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
 #include <QSlider>
-
 #include <algorithm>
 #include <cmath>
 
@@ -21,15 +20,17 @@ LimitWidget::LimitWidget(LimitModel* model, QWidget* parent) : QWidget(parent), 
     slider_->setRange(0, kSteps);
     slider_->setPageStep(kSteps / 20);
     slider_->setMinimumWidth(140);
-    slider_->setToolTip(tr("The latency limit, from the smallest SubTransformer's predicted latency (left) to "
-                           "the largest's (right). Releasing a drag re-searches when auto re-search is on."));
+    slider_->setToolTip(
+        tr("The latency limit, from the smallest SubTransformer's predicted latency (left) to "
+           "the largest's (right). Releasing a drag re-searches when auto re-search is on."));
     spin_ = new QDoubleSpinBox(this);
     spin_->setObjectName("limitSpin");
     spin_->setRange(0.0, 1e7);  // any typed value is kept; the model reports one out of range
     spin_->setKeyboardTracking(false);
     spin_->setAccelerated(true);
-    spin_->setToolTip(tr("Type a limit and press Enter. Values outside the device's range are kept and "
-                         "explained below the controls."));
+    spin_->setToolTip(
+        tr("Type a limit and press Enter. Values outside the device's range are kept and "
+           "explained below the controls."));
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(slider_, 1);
@@ -57,7 +58,8 @@ double LimitWidget::valueAt(int step) const {
 int LimitWidget::stepOf(double v) const {
     const LimitModel::Range r = model_->range();
     if (!r.valid()) return 0;
-    return std::clamp(static_cast<int>(std::lround((v - r.lo) / (r.hi - r.lo) * kSteps)), 0, kSteps);
+    return std::clamp(static_cast<int>(std::lround((v - r.lo) / (r.hi - r.lo) * kSteps)), 0,
+                      kSteps);
 }
 
 void LimitWidget::sliderMoved(int step) {
@@ -87,7 +89,8 @@ void LimitWidget::showValue(double v) {
     if (!slider_->isSliderDown()) slider_->setValue(stepOf(v));
     if (spin_->value() != v) spin_->setValue(v);
     const bool outside = model_->range().valid() && !model_->problem().isEmpty();
-    spin_->setStyleSheet(outside && model_->infeasible() ? "QDoubleSpinBox { color: #b00000; }" : QString());
+    spin_->setStyleSheet(outside && model_->infeasible() ? "QDoubleSpinBox { color: #b00000; }"
+                                                         : QString());
     showing_ = false;
 }
 

@@ -15,13 +15,13 @@ class LimitModel;
 
 class LimitWidget : public QWidget {
     Q_OBJECT
-public:
+  public:
     explicit LimitWidget(LimitModel* model, QWidget* parent = nullptr);
 
     QSlider* slider() const { return slider_; }
     QDoubleSpinBox* spinBox() const { return spin_; }
 
-private:
+  private:
     void showRange();
     void showValue(double v);
     void sliderMoved(int step);

@@ -14,6 +14,7 @@
 #include <QPlainTextEdit>
 #include <QScreen>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QStatusBar>
@@ -21,19 +22,19 @@
 #include <QUndoStack>
 #include <QUrl>
 #include <QVBoxLayout>
-
 #include <algorithm>
 
 #include "core/store/workspace_db.h"
 #include "ui/answer_line.h"
 #include "ui/architecture_panel.h"
+#include "ui/control_bar.h"
 #include "ui/device_comparison_view.h"
 #include "ui/export_actions.h"
-#include "ui/flow_layout.h"
 #include "ui/help_dialogs.h"
 #include "ui/jobs_controller.h"
 #include "ui/limit_model.h"
 #include "ui/limit_widget.h"
+#include "ui/log_view.h"
 #include "ui/new_workspace_dialog.h"
 #include "ui/pareto_plot.h"
 #include "ui/population_panel.h"
@@ -41,6 +42,8 @@
 #include "ui/search_panel.h"
 #include "ui/selection_model.h"
 #include "ui/trust_plot.h"
+#include "ui/view_settings.h"
+#include "ui/workspace_status.h"
 
 namespace hat::ui {
 
@@ -74,40 +77,10 @@ void MainWindow::createCentral() {
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 2);
 
-    // One row on a wide screen, wrapped on a narrow one.
-    auto* controls = new QWidget(central);
-    auto* flow = new FlowLayout(controls);
-    auto* deviceBox = new QWidget(controls);
-    auto* deviceRow = new QHBoxLayout(deviceBox);
-    deviceRow->setContentsMargins(0, 0, 0, 0);
-    deviceRow->addWidget(new QLabel(tr("Device:"), deviceBox));
-    deviceCombo_ = new QComboBox(deviceBox);
-    deviceCombo_->setObjectName("deviceCombo");
-    deviceCombo_->setMinimumContentsLength(22);
-    deviceCombo_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    deviceCombo_->setToolTip(tr("The hardware, runtime and threads whose latency the limit is about; each device "
-                                "keeps its own limit"));
-    deviceRow->addWidget(deviceCombo_);
-    flow->addWidget(deviceBox);
-
-    auto* yBox = new QWidget(controls);
-    auto* yRow = new QHBoxLayout(yBox);
-    yRow->setContentsMargins(0, 0, 0, 0);
-    yRow->addWidget(new QLabel(tr("Y:"), yBox));
-    yMetricCombo_ = new QComboBox(yBox);
-    yMetricCombo_->setObjectName("yMetricCombo");
-    yMetricCombo_->addItems({tr("Validation loss"), tr("BLEU"), tr("Parameters"), tr("FLOPs")});
-    yMetricCombo_->setToolTip(tr("What the plot's y axis shows (BLEU only where it has been computed, Ctrl+B)"));
-    yRow->addWidget(yMetricCombo_);
-    flow->addWidget(yBox);
-
-    auto* limitBox = new QWidget(controls);
-    auto* limitRow = new QHBoxLayout(limitBox);
-    limitRow->setContentsMargins(0, 0, 0, 0);
-    limitRow->addWidget(new QLabel(tr("Latency limit:"), limitBox));
-    limitWidget_ = new LimitWidget(limit_, limitBox);
-    limitRow->addWidget(limitWidget_, 1);
-    flow->addStretchedWidget(limitBox, 360);
+    auto* controls = new ControlBar(limit_, central);
+    deviceCombo_ = controls->deviceCombo();
+    yMetricCombo_ = controls->yMetricCombo();
+    limitWidget_ = controls->limitWidget();
     layout->addWidget(controls);
 
     answer_ = new AnswerLine(controller_, limit_, selection_, central);
@@ -119,7 +92,8 @@ void MainWindow::createCentral() {
     setCentralWidget(central);
 }
 
-QDockWidget* MainWindow::addDock(const QString& title, const char* name, QWidget* content, Qt::DockWidgetArea area) {
+QDockWidget* MainWindow::addDock(const QString& title, const char* name, QWidget* content,
+                                 Qt::DockWidgetArea area) {
     auto* dock = new QDockWidget(title, this);
     dock->setObjectName(name);
     dock->setWidget(content);
@@ -131,7 +105,12 @@ namespace {
 // Large panels scroll inside their dock instead of forcing the window to their minimum size.
 QScrollArea* scrolling(QWidget* content, bool horizontal = true) {
     auto* area = new QScrollArea;
-    if (!horizontal) area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    if (!horizontal) {
+        // As wide as the content needs, never wider than the dock: no sideways scrolling.
+        area->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        area->setMinimumWidth(content->minimumSizeHint().width() +
+                              area->verticalScrollBar()->sizeHint().width());
+    }
     area->setWidget(content);
     area->setWidgetResizable(true);
     area->setFrameShape(QFrame::NoFrame);
@@ -145,26 +124,28 @@ void MainWindow::createDocks() {
     setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
 
     searchPanel_ = new SearchPanel(controller_, limit_);
-    QDockWidget* searchDock = addDock(tr("Search"), "searchDock", scrolling(searchPanel_, false), Qt::LeftDockWidgetArea);
+    QDockWidget* searchDock =
+        addDock(tr("Search"), "searchDock", scrolling(searchPanel_, false), Qt::LeftDockWidgetArea);
 
     archPanel_ = new ArchitecturePanel(selection_);
-    QDockWidget* archDock = addDock(tr("Architecture"), "architectureDock", archPanel_, Qt::RightDockWidgetArea);
+    QDockWidget* archDock =
+        addDock(tr("Architecture"), "architectureDock", archPanel_, Qt::RightDockWidgetArea);
     trustPlot_ = new TrustPlot;
     trustPlot_->setMinimumSize(260, 220);
-    QDockWidget* trustDock = addDock(tr("Predictor Trust"), "trustDock", trustPlot_, Qt::RightDockWidgetArea);
+    QDockWidget* trustDock =
+        addDock(tr("Predictor Trust"), "trustDock", trustPlot_, Qt::RightDockWidgetArea);
     tabifyDockWidget(archDock, trustDock);
     archDock->raise();
 
     population_ = new PopulationPanel(selection_);
-    QDockWidget* popDock = addDock(tr("Population"), "populationDock", population_, Qt::BottomDockWidgetArea);
-    log_ = new QPlainTextEdit;
-    log_->setObjectName("logView");
-    log_->setReadOnly(true);
-    log_->setMaximumBlockCount(2000);
+    QDockWidget* popDock =
+        addDock(tr("Population"), "populationDock", population_, Qt::BottomDockWidgetArea);
+    log_ = new LogView;
     QDockWidget* logDock = addDock(tr("Log"), "logDock", log_, Qt::BottomDockWidgetArea);
     tabifyDockWidget(popDock, logDock);
     comparisonView_ = new DeviceComparisonView(controller_);
-    comparisonDock_ = addDock(tr("Device Comparison"), "comparisonDock", scrolling(comparisonView_), Qt::BottomDockWidgetArea);
+    comparisonDock_ = addDock(tr("Device Comparison"), "comparisonDock", scrolling(comparisonView_),
+                              Qt::BottomDockWidgetArea);
     tabifyDockWidget(popDock, comparisonDock_);
     jobs_ = new JobsController(this, selection_);
     addDockWidget(Qt::BottomDockWidgetArea, jobs_->dock());
@@ -178,7 +159,8 @@ void MainWindow::createDocks() {
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Workspace..."), QKeySequence::Open, this, &MainWindow::chooseWorkspace)
+    file->addAction(tr("&Open Workspace..."), QKeySequence::Open, this,
+                    &MainWindow::chooseWorkspace)
         ->setToolTip(tr("Open a directory holding a workspace.db"));
     file->addAction(tr("&New Workspace..."), QKeySequence::New, this, &MainWindow::newWorkspace)
         ->setToolTip(tr("A workspace for a design space, a SuperTransformer and devices"));
@@ -197,30 +179,12 @@ void MainWindow::createMenus() {
     edit->addAction(undo);
     edit->addAction(redo);
 
-    QMenu* search = menuBar()->addMenu(tr("&Search"));
-    QAction* start = search->addAction(tr("&Start"), this, [this] { searchPanel_->start(); });
-    start->setObjectName("startSearchAction");
-    start->setShortcuts({QKeySequence(Qt::Key_F5), QKeySequence(Qt::CTRL | Qt::Key_Return),
-                         QKeySequence(Qt::CTRL | Qt::Key_Enter)});
-    start->setToolTip(tr("Search under the current limit with the Search panel's settings"));
-    search->addAction(tr("Start &Warm"), this, [this] { searchPanel_->start(true); })
-        ->setToolTip(tr("Generation 0 from the best stored architectures under the limit"));
-    search->addAction(tr("Start C&old"), this, [this] { searchPanel_->start(false); })
-        ->setToolTip(tr("Generation 0 from random architectures under the limit, as HAT does"));
-    QAction* cancel = search->addAction(tr("&Cancel"), this, [this] { searchPanel_->cancel(); });
-    cancel->setObjectName("cancelSearchAction");
-    cancel->setShortcut(QKeySequence(Qt::Key_Escape));
-    cancel->setToolTip(tr("Stop the running search or BLEU evaluation; what it evaluated is kept"));
-    search->addSeparator();
-    QAction* bleu = search->addAction(tr("Evaluate &BLEU of the Front"), this, [this] { searchPanel_->evaluateFrontBleu(); });
-    bleu->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_B));
-    bleu->setToolTip(tr("Translate the fitness set with every Pareto-front architecture (beam 4) and store its "
-                        "sacreBLEU; then choose BLEU for the y axis"));
-
+    searchPanel_->fillMenu(menuBar()->addMenu(tr("&Search")));
     jobs_->fillMenu(menuBar()->addMenu(tr("&Tools")));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    QAction* fit = view->addAction(tr("&Fit Plot to Data"), this, [this] { plot_->rescaleToData(); });
+    QAction* fit =
+        view->addAction(tr("&Fit Plot to Data"), this, [this] { plot_->rescaleToData(); });
     fit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
     fit->setToolTip(tr("Show every point and the limit; the axes follow new points again"));
     QAction* compare = view->addAction(tr("Compare &Devices"), this, [this] {
@@ -228,79 +192,68 @@ void MainWindow::createMenus() {
         comparisonDock_->raise();
     });
     compare->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
-    compare->setToolTip(tr("Pareto fronts of several devices side by side, and the architecture each gets at "
-                           "the same relative limit"));
+    compare->setToolTip(
+        tr("Pareto fronts of several devices side by side, and the architecture each gets at "
+           "the same relative limit"));
     view->addAction(archPanel_->pinAction());
     view->addAction(archPanel_->clearAction());
     view->addSeparator();
     for (QDockWidget* d : findChildren<QDockWidget*>()) view->addAction(d->toggleViewAction());
 
-    QMenu* help = menuBar()->addMenu(tr("&Help"));
-    QAction* guide = help->addAction(tr("&User Guide"), this, [this] { showUserGuide(this); });
-    guide->setShortcut(QKeySequence::HelpContents);
-    help->addAction(tr("&Keyboard Shortcuts"), this, [this] { showShortcuts(this); });
-    help->addAction(tr("&About HAT Explorer"), this, &MainWindow::about);
+    fillHelpMenu(menuBar()->addMenu(tr("&Help")), this);
 }
 
-void MainWindow::createStatusBar() {
-    statusLabel_ = new QLabel(tr("No workspace open"), this);
-    supernetLabel_ = new QLabel(this);
-    supernetLabel_->setObjectName("supernetLabel");
-    fitnessLabel_ = new QLabel(this);
-    statusBar()->addWidget(statusLabel_, 1);
-    statusBar()->addPermanentWidget(supernetLabel_);
-    statusBar()->addPermanentWidget(fitnessLabel_);
-}
+void MainWindow::createStatusBar() { status_ = new WorkspaceStatus(statusBar()); }
 
 void MainWindow::wire() {
     connect(controller_, &SearchController::workspaceOpened, this, &MainWindow::onWorkspaceOpened);
     connect(controller_, &SearchController::workspaceFailed, this, &MainWindow::onWorkspaceFailed);
-    connect(controller_, &SearchController::workspaceCreated, this, [this](JobId job, const QString& dir) {
-        if (job != createJob_) return;
-        log(tr("Created workspace %1").arg(dir));
-        openWorkspace(dir);
-    });
+    connect(controller_, &SearchController::workspaceCreated, this,
+            [this](JobId job, const QString& dir) {
+                if (job != createJob_) return;
+                log(tr("Created workspace %1").arg(dir));
+                openWorkspace(dir);
+            });
     connect(controller_, &SearchController::supernetLoaded, this, [this](JobId job, int divisor) {
         if (job != openJob_ || !info_) return;
         info_->widthDivisor = divisor;
         updateStatus();
     });
     connect(controller_, &SearchController::pointsReady, this, &MainWindow::onPoints);
-    connect(controller_, &SearchController::populationReady, this, [this](JobId job, const StoredPopulation& p) {
-        if (job != populationJob_ || p.device != currentDevice() || searchPanel_->running()) return;
-        population_->setPopulation(p.members, p.generation);
-        if (!p.members.empty()) {
-            log(tr("%1: last stored search (run %2, under %3 ms), generation %4")
-                    .arg(p.device).arg(p.runId).arg(p.limitMs, 0, 'f', 1).arg(p.generation));
-        }
-    });
-    connect(controller_, &SearchController::trustReady, this, [this](JobId job, const PredictorTrust& t) {
-        if (job == trustJob_ && t.device == currentDevice()) trustPlot_->setTrust(t);
-    });
-    connect(controller_, &SearchController::failed, this, [this](JobId job, const QString& message) {
-        if (job == openJob_) {  // the workspace opened, but its SuperTransformer did not load
-            showError(tr("Cannot load the SuperTransformer"), message);
-            supernetLabel_->setText(tr("SuperTransformer: not loaded"));
-            return;
-        }
-        if (job != pointsJob_ && job != trustJob_ && job != populationJob_) return;  // others have their own receivers
-        log(tr("Error: %1").arg(message));
-        statusBar()->showMessage(message, 10000);
-    });
+    connect(controller_, &SearchController::populationReady, this,
+            [this](JobId job, const StoredPopulation& p) {
+                if (job != populationJob_ || p.device != currentDevice() || searchPanel_->running())
+                    return;
+                population_->setPopulation(p.members, p.generation);
+                if (!p.members.empty()) {
+                    log(tr("%1: last stored search (run %2, under %3 ms), generation %4")
+                            .arg(p.device)
+                            .arg(p.runId)
+                            .arg(p.limitMs, 0, 'f', 1)
+                            .arg(p.generation));
+                }
+            });
+    connect(controller_, &SearchController::trustReady, this,
+            [this](JobId job, const PredictorTrust& t) {
+                if (job == trustJob_ && t.device == currentDevice()) trustPlot_->setTrust(t);
+            });
+    connect(
+        controller_, &SearchController::failed, this, [this](JobId job, const QString& message) {
+            if (job == openJob_) {  // the workspace opened, but its SuperTransformer did not load
+                showError(tr("Cannot load the SuperTransformer"), message);
+                status_->showSupernetProblem();
+                return;
+            }
+            if (job != pointsJob_ && job != trustJob_ && job != populationJob_)
+                return;  // others have their own receivers
+            log(tr("Error: %1").arg(message));
+            statusBar()->showMessage(message, 10000);
+        });
 
-    connect(limit_, &LimitModel::valueChanged, this, [this](double v) {
-        plot_->setLimit(v);
-        answer_->refresh();
-    });
-    connect(limit_, &LimitModel::rangeChanged, this, [this] {
-        plot_->setLimit(limit_->value());
-        answer_->refresh();
-    });
-    connect(plot_, &ParetoPlot::limitChanged, limit_, &LimitModel::setValue);
-    connect(plot_, &ParetoPlot::limitDragFinished, limit_, [this] { limit_->commit(); });
-    connect(plot_, &ParetoPlot::pointClicked, selection_, [this](const Gene& g) { selection_->select(g); });
-    connect(selection_, &SelectionModel::selectionChanged, plot_, &ParetoPlot::setSelected);
-    connect(selection_, &SelectionModel::markedChanged, plot_, &ParetoPlot::setMarked);
+    plot_->follow(limit_, selection_);
+    connect(limit_, &LimitModel::valueChanged, answer_, &AnswerLine::refresh);
+    connect(limit_, &LimitModel::rangeChanged, answer_, &AnswerLine::refresh);
+    connect(selection_, &SelectionModel::selectionChanged, this, &MainWindow::markTrust);
     connect(selection_, &SelectionModel::referenceChanged, this, [this] { saveWorkspaceState(); });
 
     connect(deviceCombo_, &QComboBox::currentIndexChanged, this, &MainWindow::deviceChosen);
@@ -318,16 +271,20 @@ void MainWindow::wire() {
         population_->setPopulation(r.population, r.generation);
     });
     connect(searchPanel_, &SearchPanel::searchEnded, this, &MainWindow::onSearchEnded);
-    connect(searchPanel_, &SearchPanel::bleuEnded, this, [this] { pointsJob_ = controller_->requestPoints(currentDevice()); });
+    connect(searchPanel_, &SearchPanel::bleuEnded, this,
+            [this] { pointsJob_ = controller_->requestPoints(currentDevice()); });
     connect(searchPanel_, &SearchPanel::message, this, &MainWindow::log);
 
-    connect(archPanel_, &ArchitecturePanel::message, this, [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+    connect(archPanel_, &ArchitecturePanel::message, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 5000); });
     connect(exports_, &ExportActions::logged, this, &MainWindow::log);
-    connect(exports_, &ExportActions::exported, this,
-            [this](const QString& path) { statusBar()->showMessage(tr("Wrote %1").arg(path), 8000); });
+    connect(exports_, &ExportActions::exported, this, [this](const QString& path) {
+        statusBar()->showMessage(tr("Wrote %1").arg(path), 8000);
+    });
     connect(exports_, &ExportActions::failed, this, &MainWindow::showError);
     connect(jobs_, &JobsController::logged, this, &MainWindow::log);
-    connect(jobs_, &JobsController::status, this, [this](const QString& m) { statusBar()->showMessage(m, 10000); });
+    connect(jobs_, &JobsController::status, this,
+            [this](const QString& m) { statusBar()->showMessage(m, 10000); });
     connect(jobs_, &JobsController::failed, this, &MainWindow::showError);
     connect(jobs_, &JobsController::measured, this, [this](const QString& device) {
         if (info_ && device == currentDevice()) trustJob_ = controller_->requestTrust(device);
@@ -346,7 +303,7 @@ void MainWindow::setDataDir(const QString& dir) {
 }
 
 void MainWindow::openWorkspace(const QString& dir) {
-    statusLabel_->setText(tr("Opening %1 …").arg(dir));
+    status_->showActivity(tr("Opening %1 …").arg(dir));
     log(tr("Opening workspace %1").arg(dir));
     openJob_ = controller_->openWorkspace(QDir(dir).absolutePath());
 }
@@ -363,7 +320,7 @@ void MainWindow::newWorkspace() {
 }
 
 void MainWindow::createWorkspace(const WorkspaceInit& init) {
-    statusLabel_->setText(tr("Creating workspace %1 …").arg(QString::fromStdString(init.dir)));
+    status_->showActivity(tr("Creating workspace %1 …").arg(QString::fromStdString(init.dir)));
     createJob_ = controller_->createWorkspace(init);
 }
 
@@ -371,13 +328,11 @@ void MainWindow::onWorkspaceFailed(JobId job, const QString& dir, const QString&
     if (job != openJob_ && job != createJob_) return;
     log(tr("Cannot open workspace %1: %2").arg(dir, message));
     showError(job == createJob_ ? tr("Cannot create workspace") : tr("Cannot open workspace"),
-              tr("%1\n%2\n\n%3").arg(job == createJob_ ? tr("Cannot create the workspace in") : tr("Cannot open the workspace in"),
-                                    dir, message));
-    statusLabel_->setText(info_ ? tr("Workspace %1").arg(info_->dir) : tr("No workspace open"));
-}
-
-QString MainWindow::settingsGroup() const {
-    return info_ ? "workspaces/" + QString::fromLatin1(QUrl::toPercentEncoding(info_->dir)) : QString();
+              tr("%1\n%2\n\n%3")
+                  .arg(job == createJob_ ? tr("Cannot create the workspace in")
+                                         : tr("Cannot open the workspace in"),
+                       dir, message));
+    updateStatus();
 }
 
 void MainWindow::onWorkspaceOpened(JobId job, const WorkspaceInfo& info) {
@@ -387,11 +342,11 @@ void MainWindow::onWorkspaceOpened(JobId job, const WorkspaceInfo& info) {
     setWindowTitle(tr("HAT Explorer — %1").arg(QDir(info.dir).dirName()));
     selection_->reset();
     limit_->clear();
-    limit_->setSettingsGroup(settingsGroup() + "/limits");
+    limit_->setSettingsGroup(ViewSettings::limitsGroup(info.dir));
     for (size_t i = 0; i < info.devices.size() && i < info.ranges.size(); ++i) {
         const LatencyRange& r = info.ranges[i];
-        limit_->setRange(QString::fromStdString(info.devices[i].name), {r.smallest.ms, r.largest.ms},
-                         {r.smallest.upperMs, r.largest.upperMs});
+        limit_->setRange(QString::fromStdString(info.devices[i].name),
+                         {r.smallest.ms, r.largest.ms}, {r.smallest.upperMs, r.largest.upperMs});
     }
     plot_->setSpace(info.space);
     plot_->setPoints({});
@@ -403,16 +358,18 @@ void MainWindow::onWorkspaceOpened(JobId job, const WorkspaceInfo& info) {
     exports_->setWorkspace(&*info_);
     jobs_->setWorkspace(&*info_);
     comparisonView_->setWorkspace(info);
-    log(tr("Workspace %1: %2 device(s), SuperTransformer %3").arg(info.dir).arg(info.devices.size()).arg(info.checkpoint));
-    statusLabel_->setText(tr("Workspace %1").arg(QDir(info.dir).dirName()));
-    statusLabel_->setToolTip(info.dir);
+    log(tr("Workspace %1: %2 device(s), SuperTransformer %3")
+            .arg(info.dir)
+            .arg(info.devices.size())
+            .arg(info.checkpoint));
     updateStatus();
     {
         const QSignalBlocker block(deviceCombo_);
         deviceCombo_->clear();
         for (const auto& d : info.devices) {
             deviceCombo_->addItem(QString::fromStdString(d.name));
-            deviceCombo_->setItemData(deviceCombo_->count() - 1, QString::fromStdString(d.source), Qt::ToolTipRole);
+            deviceCombo_->setItemData(deviceCombo_->count() - 1, QString::fromStdString(d.source),
+                                      Qt::ToolTipRole);
         }
     }
     if (info.devices.empty()) {
@@ -424,38 +381,25 @@ void MainWindow::onWorkspaceOpened(JobId job, const WorkspaceInfo& info) {
 }
 
 void MainWindow::restoreWorkspaceState() {
-    QSettings s;
-    s.beginGroup(settingsGroup());
-    const int device = deviceCombo_->findText(s.value("device").toString());
+    const ViewSettings v = ViewSettings::load(info_->dir);
     {
         const QSignalBlocker block(deviceCombo_);
-        deviceCombo_->setCurrentIndex(std::max(0, device));
+        deviceCombo_->setCurrentIndex(std::max(0, deviceCombo_->findText(v.device)));
     }
-    const int metric = std::clamp(s.value("yMetric", 0).toInt(), 0, yMetricCombo_->count() - 1);
+    const int metric = std::clamp(v.yMetric, 0, yMetricCombo_->count() - 1);
     {
         const QSignalBlocker block(yMetricCombo_);
         yMetricCombo_->setCurrentIndex(metric);
     }
     plot_->setYMetric(static_cast<ParetoPlot::YMetric>(metric));
-    const QString reference = s.value("reference").toString();
-    if (!reference.isEmpty()) {
-        try {
-            const Gene g = geneFromText(reference.toStdString());
-            if (geneIsValid(g, info_->space)) selection_->pin(g);
-        } catch (const std::exception&) {
-            // A reference remembered from an older space: forgotten.
-        }
-    }
+    // A reference remembered from another design space is forgotten.
+    if (v.reference && geneIsValid(*v.reference, info_->space)) selection_->pin(v.reference);
 }
 
 void MainWindow::saveWorkspaceState() const {
-    if (!info_) return;
-    QSettings s;
-    s.beginGroup(settingsGroup());
-    s.setValue("device", currentDevice());
-    s.setValue("yMetric", yMetricCombo_->currentIndex());
-    const auto& ref = selection_->reference();
-    s.setValue("reference", ref ? QString::fromStdString(geneToText(*ref)) : QString());
+    if (info_)
+        ViewSettings{currentDevice(), yMetricCombo_->currentIndex(), selection_->reference()}.save(
+            info_->dir);
 }
 
 QString MainWindow::currentDevice() const { return deviceCombo_->currentText(); }
@@ -497,7 +441,23 @@ void MainWindow::onPoints(JobId job, const PointSet& set) {
     if (job != pointsJob_ || set.device != currentDevice()) return;
     plot_->setPoints(set.points);
     if (set.points.empty()) plot_->rescaleToData();
-    log(tr("%1: %2 evaluated architectures, %3 on the Pareto front").arg(set.device).arg(set.points.size()).arg(plot_->frontCount()));
+    markTrust();
+    log(tr("%1: %2 evaluated architectures, %3 on the Pareto front")
+            .arg(set.device)
+            .arg(set.points.size())
+            .arg(plot_->frontCount()));
+}
+
+void MainWindow::markTrust() {
+    std::optional<double> selected;
+    std::vector<double> front;
+    for (const EvaluatedPoint& p : plot_->front()) front.push_back(p.latencyMs);
+    if (const auto& g = selection_->selected()) {
+        for (const EvaluatedPoint& p : plot_->points()) {
+            if (p.gene == *g) selected = p.latencyMs;
+        }
+    }
+    trustPlot_->setMarks(selected, front);
 }
 
 void MainWindow::onSearchEnded(const SearchOutcome& out) {
@@ -508,26 +468,7 @@ void MainWindow::onSearchEnded(const SearchOutcome& out) {
     answer_->refresh();
 }
 
-void MainWindow::updateStatus() {
-    if (!info_) {
-        supernetLabel_->setText(tr("SuperTransformer: —"));
-        fitnessLabel_->setText(tr("Fitness set: —"));
-        return;
-    }
-    QString supernet = tr("SuperTransformer: %1").arg(QFileInfo(info_->checkpoint).fileName());
-    QString tip = info_->checkpoint;
-    if (info_->widthDivisor == 0) {
-        supernet += tr(" (loading …)");
-    } else if (info_->widthDivisor > 1) {
-        supernet += tr(" · quality from a 1/%1-width proxy").arg(info_->widthDivisor);
-        tip += tr("\nQuality (loss, BLEU) is measured on a SuperTransformer with every width divided by %1; "
-                  "latency is predicted for the full-size SubTransformers.").arg(info_->widthDivisor);
-    }
-    supernetLabel_->setText(supernet);
-    supernetLabel_->setToolTip(tip);
-    fitnessLabel_->setText(tr("Fitness: %1").arg(info_->fitnessSet));
-    fitnessLabel_->setToolTip(tr("Quality is the validation loss on this set of sentences"));
-}
+void MainWindow::updateStatus() { status_->show(workspace()); }
 
 // ---- window ---------------------------------------------------------------------------------
 
@@ -535,14 +476,9 @@ ArchitectureView* MainWindow::architectureView() const { return archPanel_->view
 PopulationModel* MainWindow::populationModel() const { return population_->model(); }
 QString MainWindow::lastAnswerText() const { return answer_->text(); }
 
-void MainWindow::showWarning(const QString& text) {
-    statusBar()->showMessage(text);
-    statusLabel_->setToolTip(text);
-}
+void MainWindow::showWarning(const QString& text) { statusBar()->showMessage(text); }
 
-void MainWindow::log(const QString& line) {
-    log_->appendPlainText(QTime::currentTime().toString("HH:mm:ss  ") + line);
-}
+void MainWindow::log(const QString& line) { log_->add(line); }
 
 void MainWindow::showError(const QString& title, const QString& text) {
     // Window-modal and non-blocking: the worker keeps delivering, and tests can find and close it.
@@ -563,13 +499,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     s.setValue("mainWindow/geometry", saveGeometry());
     s.setValue("mainWindow/state", saveState());
     event->accept();
-}
-
-void MainWindow::about() {
-    QMessageBox::about(this, tr("About HAT Explorer"),
-                       tr("<b>HAT Explorer</b><br>Hardware-aware Transformer design: search a weight-sharing "
-                          "SuperTransformer for the most accurate SubTransformer under a latency limit on your "
-                          "device.<br><br>Re-implements HAT (Wang et al., ACL 2020)."));
 }
 
 }  // namespace hat::ui

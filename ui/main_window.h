@@ -4,7 +4,6 @@
 // SelectionModel); the search, exports, long jobs and recent workspaces each have their own
 // class. The window's own job is to route a workspace and the current device to all of them.
 #include <QMainWindow>
-
 #include <optional>
 
 #include "ui/search_controller.h"
@@ -12,7 +11,6 @@
 class QComboBox;
 class QDockWidget;
 class QLabel;
-class QPlainTextEdit;
 class QUndoStack;
 
 namespace hat::ui {
@@ -25,6 +23,7 @@ class ExportActions;
 class JobsController;
 class LimitModel;
 class LimitWidget;
+class LogView;
 class ParetoPlot;
 class PopulationModel;
 class PopulationPanel;
@@ -32,10 +31,11 @@ class RecentWorkspaces;
 class SearchPanel;
 class SelectionModel;
 class TrustPlot;
+class WorkspaceStatus;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
-public:
+  public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -75,31 +75,32 @@ public:
     PopulationPanel* populationPanel() const { return population_; }
     PopulationModel* populationModel() const;
 
-protected:
+  protected:
     void closeEvent(QCloseEvent* event) override;
 
-private:
+  private:
     void createCentral();
     void createDocks();
     void createMenus();
     void createStatusBar();
     void wire();
-    QDockWidget* addDock(const QString& title, const char* name, QWidget* content, Qt::DockWidgetArea area);
+    QDockWidget* addDock(const QString& title, const char* name, QWidget* content,
+                         Qt::DockWidgetArea area);
 
     void onWorkspaceOpened(JobId job, const WorkspaceInfo& info);
     void onWorkspaceFailed(JobId job, const QString& dir, const QString& message);
     void onPoints(JobId job, const PointSet& set);
     void onSearchEnded(const SearchOutcome& outcome);
+    // The selected and the front's architectures on the predictor-trust plot.
+    void markTrust();
     void deviceChosen();
     void refreshDevice();
     void updateStatus();
     void restoreWorkspaceState();
     void saveWorkspaceState() const;
-    QString settingsGroup() const;
     void chooseWorkspace();
     void showError(const QString& title, const QString& text);
     void log(const QString& line);
-    void about();
 
     SearchController* controller_ = nullptr;
     LimitModel* limit_ = nullptr;
@@ -124,10 +125,8 @@ private:
     PopulationPanel* population_ = nullptr;
     DeviceComparisonView* comparisonView_ = nullptr;
     QDockWidget* comparisonDock_ = nullptr;
-    QPlainTextEdit* log_ = nullptr;
-    QLabel* statusLabel_ = nullptr;
-    QLabel* supernetLabel_ = nullptr;
-    QLabel* fitnessLabel_ = nullptr;
+    LogView* log_ = nullptr;
+    WorkspaceStatus* status_ = nullptr;
 };
 
 }  // namespace hat::ui

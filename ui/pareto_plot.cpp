@@ -2,7 +2,6 @@
 
 #include <QFontMetrics>
 #include <QToolTip>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -10,6 +9,8 @@
 #include "core/search/workspace.h"
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
+#include "ui/limit_model.h"
+#include "ui/selection_model.h"
 
 namespace hat::ui {
 
@@ -36,7 +37,8 @@ ParetoPlot::ParetoPlot(QWidget* parent) : QCustomPlot(parent) {
     pointGraph_ = addGraph();
     pointGraph_->setName(tr("Evaluated"));
     pointGraph_->setLineStyle(QCPGraph::lsNone);
-    pointGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(150, 150, 150, 150), 4));
+    pointGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(150, 150, 150, 150), 4));
     pointGraph_->setAdaptiveSampling(true);
     pointGraph_->setAntialiasedScatters(false);  // the cloud is grey context: speed over smoothness
 
@@ -44,7 +46,8 @@ ParetoPlot::ParetoPlot(QWidget* parent) : QCustomPlot(parent) {
     frontGraph_->setName(tr("Pareto front"));
     frontGraph_->setLineStyle(QCPGraph::lsStepLeft);
     frontGraph_->setPen(QPen(QColor(30, 140, 60), 2));
-    frontGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(30, 140, 60), 5));
+    frontGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QColor(30, 140, 60), 5));
 
     // The selection ring sits on its own layer so later generation layers never cover it.
     addLayer("selection", layer("main"), QCustomPlot::limAbove);
@@ -52,13 +55,15 @@ ParetoPlot::ParetoPlot(QWidget* parent) : QCustomPlot(parent) {
     selectedGraph_->setLayer("selection");
     selectedGraph_->setName(tr("Selected"));
     selectedGraph_->setLineStyle(QCPGraph::lsNone);
-    selectedGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 13));
+    selectedGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(Qt::black, 2), Qt::NoBrush, 13));
 
     markedGraph_ = addGraph();
     markedGraph_->setLayer("selection");
     markedGraph_->setName(tr("Search's best"));
     markedGraph_->setLineStyle(QCPGraph::lsNone);
-    markedGraph_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(220, 120, 0), 2), Qt::NoBrush, 15));
+    markedGraph_->setScatterStyle(
+        QCPScatterStyle(QCPScatterStyle::ssStar, QPen(QColor(220, 120, 0), 2), Qt::NoBrush, 15));
 
     limitLine_ = new QCPItemStraightLine(this);
     limitLine_->setPen(QPen(QColor(200, 30, 30), 2, Qt::DashLine));
@@ -70,16 +75,31 @@ ParetoPlot::ParetoPlot(QWidget* parent) : QCustomPlot(parent) {
     connect(this, &QCustomPlot::beforeReplot, this, [this] {
         const QMargins pad = limitLabel_->padding();
         const int textWidth =
-            QFontMetrics(limitLabel_->font()).horizontalAdvance(limitLabel_->text()) + pad.left() + pad.right();
+            QFontMetrics(limitLabel_->font()).horizontalAdvance(limitLabel_->text()) + pad.left() +
+            pad.right();
         const bool fitsLeft = xAxis->coordToPixel(limit_) - axisRect()->left() > textWidth;
-        limitLabel_->setPositionAlignment((fitsLeft ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+        limitLabel_->setPositionAlignment((fitsLeft ? Qt::AlignRight : Qt::AlignLeft) |
+                                          Qt::AlignTop);
     });
     limitLabel_->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
     limitLabel_->setColor(QColor(200, 30, 30));
     limitLabel_->setPadding(QMargins(4, 2, 4, 2));
+    drawGene(selectedGraph_, std::nullopt);  // legend entries only once there is something to mark
+    drawGene(markedGraph_, std::nullopt);
     setLimit(0.0);
     xAxis->setRange(0, 100);
     yAxis->setRange(0, 10);
+}
+
+void ParetoPlot::follow(LimitModel* limit, SelectionModel* selection) {
+    connect(limit, &LimitModel::valueChanged, this, &ParetoPlot::setLimit);
+    connect(limit, &LimitModel::rangeChanged, this, [this, limit] { setLimit(limit->value()); });
+    connect(this, &ParetoPlot::limitChanged, limit, &LimitModel::setValue);
+    connect(this, &ParetoPlot::limitDragFinished, limit, [limit] { limit->commit(); });
+    connect(this, &ParetoPlot::pointClicked, selection,
+            [selection](const Gene& g) { selection->select(g); });
+    connect(selection, &SelectionModel::selectionChanged, this, &ParetoPlot::setSelected);
+    connect(selection, &SelectionModel::markedChanged, this, &ParetoPlot::setMarked);
 }
 
 void ParetoPlot::setSpace(const DesignSpace& space) {
@@ -89,7 +109,8 @@ void ParetoPlot::setSpace(const DesignSpace& space) {
 
 void ParetoPlot::setYMetric(YMetric metric) {
     metric_ = metric;
-    static const char* labels[] = {"Validation loss (bits/token)", "BLEU", "Parameters (millions, HAT's count)",
+    static const char* labels[] = {"Validation loss (bits/token)", "BLEU",
+                                   "Parameters (millions, HAT's count)",
                                    "FLOPs (billions, 30+30 tokens)"};
     yAxis->setLabel(tr(labels[static_cast<int>(metric)]));
     recomputeY();
@@ -103,17 +124,17 @@ void ParetoPlot::setYMetric(YMetric metric) {
 double ParetoPlot::computeY(const EvaluatedPoint& p) const {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     switch (metric_) {
-    case YMetric::ValidLoss:
-        return p.validLoss;
-    case YMetric::Bleu:
-        return p.bleu ? *p.bleu : nan;
-    case YMetric::Parameters:
-    case YMetric::Flops: {
-        if (!hasSpace_ || !geneIsValid(p.gene, space_)) return nan;
-        const SubConfig c = geneToConfig(p.gene, space_);
-        return metric_ == YMetric::Parameters ? hatParameterCount(c, space_.qkvDim) / 1e6
-                                              : flops(c, space_.qkvDim, 30, 30, 0) / 1e9;
-    }
+        case YMetric::ValidLoss:
+            return p.validLoss;
+        case YMetric::Bleu:
+            return p.bleu ? *p.bleu : nan;
+        case YMetric::Parameters:
+        case YMetric::Flops: {
+            if (!hasSpace_ || !geneIsValid(p.gene, space_)) return nan;
+            const SubConfig c = geneToConfig(p.gene, space_);
+            return metric_ == YMetric::Parameters ? hatParameterCount(c, space_.qkvDim) / 1e6
+                                                  : flops(c, space_.qkvDim, 30, 30, 0) / 1e9;
+        }
     }
     return nan;
 }
@@ -153,7 +174,8 @@ void ParetoPlot::addGeneration(const GenerationReport& report) {
     QVector<double> x, y;
     for (const Candidate& c : report.population) {
         const auto it = index_.find(c.gene);
-        const double v = it != index_.end() ? y_[it->second] : std::numeric_limits<double>::quiet_NaN();
+        const double v =
+            it != index_.end() ? y_[it->second] : std::numeric_limits<double>::quiet_NaN();
         if (!std::isfinite(v)) continue;
         x.push_back(c.latency.ms);
         y.push_back(v);
@@ -207,17 +229,20 @@ void ParetoPlot::rebuildFront() {
         for (const auto& p : points_) {
             if (p.bleu) withBleu.push_back(p);
         }
-        std::sort(withBleu.begin(), withBleu.end(), [](const EvaluatedPoint& a, const EvaluatedPoint& b) {
-            return a.latencyMs != b.latencyMs ? a.latencyMs < b.latencyMs : *a.bleu > *b.bleu;
-        });
+        std::sort(
+            withBleu.begin(), withBleu.end(), [](const EvaluatedPoint& a, const EvaluatedPoint& b) {
+                return a.latencyMs != b.latencyMs ? a.latencyMs < b.latencyMs : *a.bleu > *b.bleu;
+            });
         for (auto& p : withBleu) {
             if (front_.empty() || *p.bleu > *front_.back().bleu) front_.push_back(std::move(p));
         }
     }
     const bool hasFront = metric_ == YMetric::ValidLoss || metric_ == YMetric::Bleu;
     frontGraph_->setVisible(hasFront);
-    if (hasFront) frontGraph_->addToLegend();
-    else frontGraph_->removeFromLegend();
+    if (hasFront)
+        frontGraph_->addToLegend();
+    else
+        frontGraph_->removeFromLegend();
     QVector<double> x, y;
     for (const auto& p : front_) {
         x.push_back(p.latencyMs);
@@ -273,8 +298,10 @@ void ParetoPlot::drawGene(QCPGraph* graph, const std::optional<Gene>& gene) {
         }
     }
     graph->setData(x, y);
-    if (x.isEmpty()) graph->removeFromLegend();
-    else graph->addToLegend();
+    if (x.isEmpty())
+        graph->removeFromLegend();
+    else
+        graph->addToLegend();
 }
 
 void ParetoPlot::setSelected(const std::optional<Gene>& gene) {
@@ -321,7 +348,8 @@ QString ParetoPlot::describe(const EvaluatedPoint& p) const {
 }
 
 bool ParetoPlot::nearLimitLine(const QPointF& pixel) const {
-    return std::abs(xAxis->coordToPixel(limit_) - pixel.x()) <= 6.0 && axisRect()->rect().contains(pixel.toPoint());
+    return std::abs(xAxis->coordToPixel(limit_) - pixel.x()) <= 6.0 &&
+           axisRect()->rect().contains(pixel.toPoint());
 }
 
 void ParetoPlot::mousePressEvent(QMouseEvent* event) {
@@ -349,7 +377,8 @@ void ParetoPlot::mouseMoveEvent(QMouseEvent* event) {
         setCursor(nearLimitLine(event->position()) ? Qt::SizeHorCursor : Qt::ArrowCursor);
         const int i = pointNear(event->position());
         if (i >= 0) {
-            QToolTip::showText(event->globalPosition().toPoint(), describe(points_[static_cast<size_t>(i)]), this);
+            QToolTip::showText(event->globalPosition().toPoint(),
+                               describe(points_[static_cast<size_t>(i)]), this);
         } else {
             QToolTip::hideText();
         }

@@ -2,25 +2,30 @@
 // Latency (x) against validation loss (y): every evaluated architecture, the current population
 // coloured by generation, the Pareto front as a step line and the latency limit as a vertical line
 // the user drags. Zoom and pan with the mouse; hover shows the architecture, a click selects it.
-#include "ui/qcustomplot_include.h"
-
 #include <map>
 #include <optional>
 #include <vector>
 
 #include "core/search/evolution.h"
 #include "core/store/workspace_db.h"
+#include "ui/qcustomplot_include.h"
 
 namespace hat::ui {
 
+class LimitModel;
+class SelectionModel;
+
 class ParetoPlot : public QCustomPlot {
     Q_OBJECT
-public:
+  public:
     // What the y axis shows. The front is drawn for loss (lower is better) and BLEU (higher is
     // better); parameters and FLOPs show the cloud only. Points without a BLEU are left out.
     enum class YMetric { ValidLoss, Bleu, Parameters, Flops };
 
     explicit ParetoPlot(QWidget* parent = nullptr);
+    // Shows `limit` (and drags move it, a release commits it) and `selection` (a click selects,
+    // the search's best is starred).
+    void follow(LimitModel* limit, SelectionModel* selection);
 
     void setYMetric(YMetric metric);
     YMetric yMetric() const { return metric_; }
@@ -49,24 +54,25 @@ public:
     int frontCount() const { return static_cast<int>(front_.size()); }
     int generationLayers() const { return static_cast<int>(generationGraphs_.size()); }
     const std::vector<EvaluatedPoint>& points() const { return points_; }
+    const std::vector<EvaluatedPoint>& front() const { return front_; }
     QCPItemStraightLine* limitLine() const { return limitLine_; }
     QCPItemText* limitLabel() const { return limitLabel_; }
     // Index into points() of the point nearest to `pixel` within `radius` pixels, or -1.
     int pointNear(const QPointF& pixel, double radius = 8.0) const;
     QString describe(const EvaluatedPoint& p) const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void limitChanged(double ms);  // while the user drags the limit line
     void limitDragFinished(double ms);
     void pointClicked(const hat::Gene& gene);
 
-protected:
+  protected:
     void mousePressEvent(QMouseEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void mouseReleaseEvent(QMouseEvent* event) override;
     void wheelEvent(QWheelEvent* event) override;
 
-private:
+  private:
     void rebuildPointGraph();
     void fitAxes();
     void drawGene(QCPGraph* graph, const std::optional<Gene>& gene);

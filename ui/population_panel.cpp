@@ -12,7 +12,8 @@
 
 namespace hat::ui {
 
-PopulationPanel::PopulationPanel(SelectionModel* selection, QWidget* parent) : QWidget(parent), selection_(selection) {
+PopulationPanel::PopulationPanel(SelectionModel* selection, QWidget* parent)
+    : QWidget(parent), selection_(selection) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(2, 2, 2, 2);
     filter_ = new QLineEdit(this);
@@ -29,7 +30,8 @@ PopulationPanel::PopulationPanel(SelectionModel* selection, QWidget* parent) : Q
     proxy_->setFilterCaseSensitivity(Qt::CaseInsensitive);
     table_ = new QTableView(this);
     table_->setObjectName("populationTable");
-    table_->setToolTip(tr("The latest generation of the search, best first; click a row to select it"));
+    table_->setToolTip(
+        tr("The latest generation of the search, best first; click a row to select it"));
     table_->setModel(proxy_);
     table_->setSortingEnabled(true);
     table_->sortByColumn(PopulationModel::Rank, Qt::AscendingOrder);
@@ -76,7 +78,8 @@ void PopulationPanel::showSelection(const std::optional<Gene>& gene) {
     }
     const QModelIndex idx = proxy_->mapFromSource(model_->index(row, 0));
     if (!idx.isValid()) return;
-    table_->selectionModel()->setCurrentIndex(idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    table_->selectionModel()->setCurrentIndex(
+        idx, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     table_->scrollTo(idx);
     table_->viewport()->update();
 }

@@ -17,7 +17,7 @@ class SelectionModel;
 
 class PopulationPanel : public QWidget {
     Q_OBJECT
-public:
+  public:
     PopulationPanel(SelectionModel* selection, QWidget* parent = nullptr);
 
     void setSpace(const DesignSpace& space);
@@ -28,7 +28,7 @@ public:
     QTableView* table() const { return table_; }
     QSize sizeHint() const override { return {600, 200}; }
 
-private:
+  private:
     void showSelection(const std::optional<Gene>& gene);
 
     SelectionModel* selection_;

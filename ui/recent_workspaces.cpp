@@ -5,7 +5,6 @@
 #include <QMenu>
 #include <QSettings>
 #include <QStandardPaths>
-
 #include <exception>
 
 #include "core/search/workspace_copy.h"
@@ -53,7 +52,8 @@ void RecentWorkspaces::fill() {
 }
 
 QString RecentWorkspaces::demoCopyDir() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).filePath("demo-workspace");
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+        .filePath("demo-workspace");
 }
 
 QString RecentWorkspaces::startupWorkspace(const QString& demoSource, QString* error) const {

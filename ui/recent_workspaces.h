@@ -11,7 +11,7 @@ namespace hat::ui {
 
 class RecentWorkspaces : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit RecentWorkspaces(QObject* parent = nullptr);
 
     // Most recent first; only directories that still hold a workspace.db.
@@ -27,11 +27,11 @@ public:
     // Where the user's copy of the demo lives.
     static QString demoCopyDir();
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void openRequested(const QString& dir);
     void changed();
 
-private:
+  private:
     void fill();
     QMenu* menu_ = nullptr;
 };

@@ -8,20 +8,19 @@
 
 #include "ui/search_controller.h"
 
-class QCheckBox;
-class QComboBox;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 
 namespace hat::ui {
 
 class LimitModel;
+class SearchSettingsForm;
 
 class SearchPanel : public QWidget {
     Q_OBJECT
-public:
+  public:
     SearchPanel(SearchController* controller, LimitModel* limit, QWidget* parent = nullptr);
 
     // A new device: what the panel said about the last one's searches no longer applies.
@@ -43,12 +42,16 @@ public:
     bool running() const { return searchJob_ != 0 || bleuJob_ != 0; }
     JobId currentSearch() const { return searchJob_; }
 
+    // Search > Start (F5, Ctrl+Enter), Start Warm, Start Cold, Cancel (Esc), Evaluate BLEU
+    // (Ctrl+B).
+    void fillMenu(QMenu* menu);
+
     QProgressBar* progressBar() const { return progress_; }
     QPushButton* startButton() const { return startButton_; }
     QPushButton* cancelButton() const { return cancelButton_; }
     QString statusText() const;
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void searchStarted(const QString& text);
     // Reports of the panel's own run only.
     void generationArrived(const hat::GenerationReport& report);
@@ -56,9 +59,8 @@ Q_SIGNALS:
     void bleuEnded(int computed);
     void message(const QString& line);
 
-private:
+  private:
     void buildForm();
-    void rememberSettings() const;
     void onStarted(JobId job);
     void onGeneration(JobId job, const GenerationReport& r);
     void onFinished(JobId job, const SearchOutcome& out);
@@ -67,7 +69,6 @@ private:
     void onFailed(JobId job, const QString& message);
     void showIdle(const QString& text);
     void showStatus(const QString& text, bool error = false);
-    void rebalance();  // population = parents + mutations + crossovers
 
     SearchController* controller_;
     LimitModel* limit_;
@@ -77,18 +78,8 @@ private:
     qint64 startedMs_ = 0;
     qint64 firstReportMs_ = 0;
     int firstReportDone_ = 0;
-    bool syncing_ = false;
 
-    QSpinBox* population_ = nullptr;
-    QSpinBox* parents_ = nullptr;
-    QSpinBox* mutations_ = nullptr;
-    QSpinBox* crossovers_ = nullptr;
-    QSpinBox* generationsSpin_ = nullptr;
-    QSpinBox* seed_ = nullptr;
-    QSpinBox* threads_ = nullptr;
-    QComboBox* start_ = nullptr;
-    QCheckBox* upper_ = nullptr;
-    QCheckBox* auto_ = nullptr;
+    SearchSettingsForm* form_ = nullptr;
     QPushButton* startButton_ = nullptr;
     QPushButton* cancelButton_ = nullptr;
     QProgressBar* progress_ = nullptr;

@@ -5,7 +5,6 @@
 // A selection the user made stays until the user changes it; an automatic one (the best known
 // answer under the limit) only fills an empty or automatic selection.
 #include <QObject>
-
 #include <optional>
 
 #include "core/space/gene.h"
@@ -14,7 +13,7 @@ namespace hat::ui {
 
 class SelectionModel : public QObject {
     Q_OBJECT
-public:
+  public:
     explicit SelectionModel(QObject* parent = nullptr);
 
     // The user chose `gene` (a plot click, a table row); nullopt clears the selection.
@@ -33,12 +32,12 @@ public:
     // A new workspace or device: nothing selected, pinned or marked.
     void reset();
 
-Q_SIGNALS:
+  Q_SIGNALS:
     void selectionChanged(const std::optional<hat::Gene>& gene);
     void referenceChanged(const std::optional<hat::Gene>& gene);
     void markedChanged(const std::optional<hat::Gene>& gene);
 
-private:
+  private:
     void set(const std::optional<Gene>& gene, bool byUser);
 
     std::optional<Gene> selected_, reference_, marked_;

@@ -47,6 +47,36 @@ TrustPlot::TrustPlot(QWidget* parent) : QCustomPlot(parent) {
     measuredInterval_->setErrorType(QCPErrorBars::etValueError);
     measuredInterval_->setPen(QPen(QColor(30, 130, 60), 1.5));
     measuredInterval_->removeFromLegend();
+    frontMarks_ = addGraph();
+    frontMarks_->setName(tr("Pareto front (predicted)"));
+    frontMarks_->setLineStyle(QCPGraph::lsNone);
+    frontMarks_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssTriangle, QPen(QColor(30, 140, 60), 1.5), QColor(30, 140, 60), 8));
+    selectedLine_ = new QCPItemStraightLine(this);
+    selectedLine_->setPen(QPen(QColor(20, 20, 20), 1.2, Qt::DotLine));
+    selectedLine_->setVisible(false);
+    // The ticks sit at the left edge of whatever range is shown.
+    connect(xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), this, [this] { placeFrontMarks(); });
+}
+
+void TrustPlot::placeFrontMarks() {
+    QVector<double> x, y;
+    const double left = xAxis->range().lower + 0.01 * xAxis->range().size();
+    for (double p : frontPredicted_) {
+        x.push_back(left);
+        y.push_back(p);
+    }
+    frontMarks_->setData(x, y);
+}
+
+void TrustPlot::setMarks(std::optional<double> selectedPredictedMs, const std::vector<double>& frontPredictedMs) {
+    frontPredicted_ = frontPredictedMs;
+    placeFrontMarks();
+    selectedLine_->setVisible(selectedPredictedMs.has_value());
+    if (selectedPredictedMs) {
+        selectedLine_->point1->setCoords(0, *selectedPredictedMs);
+        selectedLine_->point2->setCoords(1, *selectedPredictedMs);
+    }
+    replot(rpQueuedReplot);
 }
 
 QString TrustPlot::summary() const {

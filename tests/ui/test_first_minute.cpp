@@ -3,28 +3,28 @@
 // data/demo/make_workspace.sh makes it), a 1280×720 screen. The window copies the workspace into
 // the user's data folder and leaves the source alone; the user picks the Raspberry Pi, types 5000
 // in the limit box and presses F5; the search finishes with an answer under 5000 ms.
+#include <QComboBox>
 #include <QCryptographicHash>
 #include <QDirIterator>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
-#include <QComboBox>
 #include <QLineEdit>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QtTest>
 
 #include "core/search/workspace.h"
-#include "support/fixtures.h"
 #include "screenshots.h"
+#include "support/fixtures.h"
+#include "ui/architecture_view.h"
 #include "ui/limit_model.h"
 #include "ui/limit_widget.h"
 #include "ui/main_window.h"
 #include "ui/pareto_plot.h"
+#include "ui/population_model.h"
 #include "ui/recent_workspaces.h"
 #include "ui/search_panel.h"
 #include "ui/selection_model.h"
-#include "ui/architecture_view.h"
-#include "ui/population_model.h"
 
 using namespace hat;
 using namespace hat::ui;
@@ -38,7 +38,8 @@ QMap<QString, QByteArray> fingerprint(const QString& dir) {
         const QString path = it.next();
         QFile f(path);
         f.open(QIODevice::ReadOnly);
-        out[QDir(dir).relativeFilePath(path)] = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
+        out[QDir(dir).relativeFilePath(path)] =
+            QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
     }
     return out;
 }
@@ -46,7 +47,7 @@ QMap<QString, QByteArray> fingerprint(const QString& dir) {
 
 class TestFirstMinute : public QObject {
     Q_OBJECT
-private:
+  private:
     QTemporaryDir tmp;
     QString source;
 
@@ -56,7 +57,7 @@ private:
         QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
     }
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(tmp.isValid());
@@ -65,8 +66,8 @@ private Q_SLOTS:
         init.spacePath = test::sourcePath("data/spaces/space0.yml");
         init.checkpoint = test::sourcePath("data/demo/checkpoint_last.pt");
         init.fitness.sentences = 64;
-        init.deviceIds = {"hat/wmt14ende_cpu_raspberrypi", "hat/wmt14ende_cpu_xeon", "hat/wmt14ende_gpu_titanxp",
-                          "local/1t"};
+        init.deviceIds = {"hat/wmt14ende_cpu_raspberrypi", "hat/wmt14ende_cpu_xeon",
+                          "hat/wmt14ende_gpu_titanxp", "local/1t"};
         init.dataDir = test::sourcePath("data");
         fillFromTrainingRecord(init);
         Workspace::init(init);
@@ -156,7 +157,8 @@ private Q_SLOTS:
         QVERIFY2(out.best.latency.ms <= 5000.0, qPrintable(QString::number(out.best.latency.ms)));
         QVERIFY(out.best.latency.ms >= range.lo);
         // The answer line names the limit and an architecture under it; the best is marked.
-        QTRY_VERIFY_WITH_TIMEOUT(w.lastAnswerText().startsWith("Best known under 5000.0 ms"), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.lastAnswerText().startsWith("Best known under 5000.0 ms"),
+                                 30000);
         QVERIFY(w.plot()->marked().has_value());
         QCOMPARE(*w.plot()->marked(), out.best.gene);
         QTRY_VERIFY(w.plot()->pointCount() >= 6);

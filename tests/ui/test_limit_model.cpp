@@ -15,7 +15,7 @@ using namespace hat::ui;
 
 class TestLimitModel : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+  private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
         QSettings().clear();

@@ -447,6 +447,11 @@ private Q_SLOTS:
         QVERIFY(!t.rows.empty());  // the fixture's predictor was trained by us: out-of-fold rows
         QCOMPARE(size_t(w->trustPlot()->insideBand() + w->trustPlot()->outsideBand()), t.rows.size());
         QCOMPARE(t.report.rows, t.rows.size());
+        // The front's and the selected architecture's predictions are marked on it.
+        QCOMPARE(w->trustPlot()->frontMarks(), w->plot()->frontCount());
+        QVERIFY(w->plot()->frontCount() > 0);
+        QVERIFY(w->selection()->selected().has_value());
+        QVERIFY(w->trustPlot()->selectedMarked());
         w->trustPlot()->resize(600, 450);
         w->trustPlot()->replot();
         QVERIFY(w->trustPlot()->grab().save(screenshotDir() + "/trust_plot.png"));

@@ -9,7 +9,7 @@ using namespace hat::ui;
 
 class TestSelectionModel : public QObject {
     Q_OBJECT
-private Q_SLOTS:
+  private Q_SLOTS:
     void automaticChoicesNeverReplaceTheUsers() {
         SelectionModel s;
         QSignalSpy changed(&s, &SelectionModel::selectionChanged);

@@ -4,7 +4,6 @@
 #include <QDirIterator>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <filesystem>
 
 #include "core/search/workspace.h"
@@ -27,7 +26,8 @@ QMap<QString, QByteArray> fingerprint(const QString& dir) {
         const QString path = it.next();
         QFile f(path);
         f.open(QIODevice::ReadOnly);
-        out[QDir(dir).relativeFilePath(path)] = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
+        out[QDir(dir).relativeFilePath(path)] =
+            QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
     }
     return out;
 }
@@ -36,11 +36,11 @@ QMap<QString, QByteArray> fingerprint(const QString& dir) {
 
 class TestWorkspaceCopy : public QObject {
     Q_OBJECT
-private:
+  private:
     QTemporaryDir dir;
     std::string ws;
 
-private Q_SLOTS:
+  private Q_SLOTS:
     void initTestCase() {
         const TinySupernet t = makeTinySupernet(dir.path().toStdString(), 40, 5);
         WorkspaceInit in;
@@ -52,7 +52,8 @@ private Q_SLOTS:
         in.fitness.sentences = 20;
         in.deviceIds = {kDevice};
         in.dataDir = sourcePath("data");
-        in.predictorOverrides[kDevice] = sourcePath("data/latency/hat/wmt14ende_cpu_raspberrypi.pt");
+        in.predictorOverrides[kDevice] =
+            sourcePath("data/latency/hat/wmt14ende_cpu_raspberrypi.pt");
         Workspace::init(in);
         ws = in.dir;
         // Something evaluated and searched, as in the shipped demo.
@@ -74,7 +75,9 @@ private Q_SLOTS:
         const QString source = QString::fromStdString(ws);
         const auto before = fingerprint(QFileInfo(source).path());
         // Deeper than the source and under a name with a space, as ~/.local/share/HAT Explorer/...
-        const std::string copy = dir.filePath("home/user/.local/share/HAT Explorer/hat-explorer/demo-workspace").toStdString();
+        const std::string copy =
+            dir.filePath("home/user/.local/share/HAT Explorer/hat-explorer/demo-workspace")
+                .toStdString();
         copyWorkspace(ws, copy);
         QCOMPARE(fingerprint(QFileInfo(source).path()), before);
         QVERIFY(!QFileInfo::exists(source + "/workspace.db-wal"));
@@ -94,9 +97,12 @@ private Q_SLOTS:
         // The copy's SuperTransformer and fitness set load: a search continues there.
         QVERIFY(b.fitness().fitness({pa[0].gene}, nullptr)[0] == pa[0].validLoss);
 
-        QVERIFY(errorOf([&] { copyWorkspace(ws, copy); }).find("a workspace already exists here") != std::string::npos);
-        QVERIFY(errorOf([&] { copyWorkspace(dir.filePath("nothing").toStdString(), dir.filePath("x").toStdString()); })
-                    .find("no such workspace database") != std::string::npos);
+        QVERIFY(errorOf([&] { copyWorkspace(ws, copy); }).find("a workspace already exists here") !=
+                std::string::npos);
+        QVERIFY(errorOf([&] {
+                    copyWorkspace(dir.filePath("nothing").toStdString(),
+                                  dir.filePath("x").toStdString());
+                }).find("no such workspace database") != std::string::npos);
     }
 };
 
