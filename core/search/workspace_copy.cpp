@@ -37,7 +37,9 @@ Db openDb(const std::string& path, const std::string& uri, int flags) {
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(uri.c_str(), &raw, flags | SQLITE_OPEN_URI, nullptr);
     Db db(raw, &sqlite3_close_v2);
-    if (rc != SQLITE_OK) fail(path, std::string("cannot open database: ") + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    if (rc != SQLITE_OK)
+        fail(path,
+             std::string("cannot open database: ") + (raw ? sqlite3_errmsg(raw) : "out of memory"));
     return db;
 }
 
@@ -54,19 +56,22 @@ std::string rebase(const std::string& stored, const fs::path& from, const fs::pa
 void copyWorkspace(const std::string& fromDir, const std::string& toDir) {
     const fs::path from = fs::absolute(fromDir).lexically_normal();
     const fs::path to = fs::absolute(toDir).lexically_normal();
-    const std::string source = (from / "workspace.db").string(), target = (to / "workspace.db").string();
+    const std::string source = (from / "workspace.db").string(),
+                      target = (to / "workspace.db").string();
     if (!fs::exists(source)) fail(source, "no such workspace database");
     if (fs::exists(target)) fail(target, "a workspace already exists here");
     // Read-only and immutable: SQLite neither locks nor journals the source, so a checkout's
     // committed workspace stays byte-for-byte as it was. A workspace in use has a write-ahead log
     // beside it whose pages immutable would skip: that one is read through the log instead.
     const bool inUse = fs::exists(source + "-wal");
-    Db src = openDb(source, fileUri(source) + (inUse ? "?mode=ro" : "?mode=ro&immutable=1"), SQLITE_OPEN_READONLY);
+    Db src = openDb(source, fileUri(source) + (inUse ? "?mode=ro" : "?mode=ro&immutable=1"),
+                    SQLITE_OPEN_READONLY);
     fs::create_directories(to);
     {
         Db dst = openDb(target, fileUri(target), SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         sqlite3_backup* b = sqlite3_backup_init(dst.get(), "main", src.get(), "main");
-        if (!b) fail(target, std::string("cannot copy the workspace: ") + sqlite3_errmsg(dst.get()));
+        if (!b)
+            fail(target, std::string("cannot copy the workspace: ") + sqlite3_errmsg(dst.get()));
         const int rc = sqlite3_backup_step(b, -1);
         sqlite3_backup_finish(b);
         if (rc != SQLITE_DONE) {
