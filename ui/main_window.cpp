@@ -11,7 +11,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -219,6 +219,12 @@ void MainWindow::wire() {
         info_->widthDivisor = divisor;
         updateStatus();
     });
+    connect(controller_, &SearchController::checkpointRelocated, this,
+            [this](JobId job, const QString& path) {
+                if (job != relocateJob_ || !info_) return;
+                log(tr("SuperTransformer found at %1").arg(path));
+                openWorkspace(info_->dir);  // again, with it
+            });
     connect(controller_, &SearchController::pointsReady, this, &MainWindow::onPoints);
     connect(controller_, &SearchController::populationReady, this,
             [this](JobId job, const StoredPopulation& p) {
@@ -240,8 +246,12 @@ void MainWindow::wire() {
     connect(
         controller_, &SearchController::failed, this, [this](JobId job, const QString& message) {
             if (job == openJob_) {  // the workspace opened, but its SuperTransformer did not load
-                showError(tr("Cannot load the SuperTransformer"), message);
                 status_->showSupernetProblem();
+                askForCheckpoint(message);
+                return;
+            }
+            if (job == relocateJob_) {
+                showError(tr("Not this SuperTransformer"), message);
                 return;
             }
             if (job != pointsJob_ && job != trustJob_ && job != populationJob_)
@@ -322,6 +332,30 @@ void MainWindow::newWorkspace() {
 void MainWindow::createWorkspace(const WorkspaceInit& init) {
     status_->showActivity(tr("Creating workspace %1 …").arg(QString::fromStdString(init.dir)));
     createJob_ = controller_->createWorkspace(init);
+}
+
+void MainWindow::locateCheckpoint(const QString& path) {
+    relocateJob_ = controller_->relocateCheckpoint(path);
+}
+
+void MainWindow::askForCheckpoint(const QString& message) {
+    // A moved workspace whose SuperTransformer is not where it was: the user may point at it.
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, tr("SuperTransformer not found"),
+                        tr("%1\n\nSearches need the SuperTransformer this workspace was made for. "
+                           "Locate the file (it is checked against the workspace's records)?")
+                            .arg(message),
+                        QMessageBox::Cancel, this);
+    box->setObjectName("locateCheckpointDialog");
+    QPushButton* locate = box->addButton(tr("Locate…"), QMessageBox::AcceptRole);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(locate, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Locate the SuperTransformer"),
+                                                          info_ ? info_->dir : QDir::homePath(),
+                                                          tr("SuperTransformers (*.pt)"));
+        if (!path.isEmpty()) locateCheckpoint(path);
+    });
+    box->open();
 }
 
 void MainWindow::onWorkspaceFailed(JobId job, const QString& dir, const QString& message) {

@@ -48,6 +48,9 @@ class MainWindow : public QMainWindow {
     // File > New Workspace: the dialog, then creation on the worker thread and opening.
     void newWorkspace();
     void createWorkspace(const WorkspaceInit& init);
+    // The open workspace's SuperTransformer is at `path` (a moved workspace, the "Locate…"
+    // button): checked by checksum on the worker, then the workspace opens again with it.
+    void locateCheckpoint(const QString& path);
 
     bool workspaceOpen() const { return info_.has_value(); }
     QString workspaceDir() const { return info_ ? info_->dir : QString(); }
@@ -88,6 +91,7 @@ class MainWindow : public QMainWindow {
                          Qt::DockWidgetArea area);
 
     void onWorkspaceOpened(JobId job, const WorkspaceInfo& info);
+    void askForCheckpoint(const QString& message);
     void onWorkspaceFailed(JobId job, const QString& dir, const QString& message);
     void onPoints(JobId job, const PointSet& set);
     void onSearchEnded(const SearchOutcome& outcome);
@@ -112,7 +116,7 @@ class MainWindow : public QMainWindow {
     std::optional<WorkspaceInfo> info_;
     QString dataDir_;
     // The window's newest requests: answers to older ones are dropped.
-    JobId openJob_ = 0, createJob_ = 0, pointsJob_ = 0, trustJob_ = 0, populationJob_ = 0;
+    JobId openJob_ = 0, createJob_ = 0, pointsJob_ = 0, trustJob_ = 0, populationJob_ = 0, relocateJob_ = 0;
 
     QComboBox* deviceCombo_ = nullptr;
     QComboBox* yMetricCombo_ = nullptr;

@@ -1,14 +1,13 @@
 #include "ui/search_controller.h"
 
 #include <QThread>
-
 #include <exception>
 
 #include "core/export/points_csv.h"
+#include "core/export/subtransformer_file.h"
 #include "core/export/workspace_export.h"
 #include "core/space/gene.h"
 #include "core/space/sub_config.h"
-#include "core/export/subtransformer_file.h"
 #include "core/util/compute_threads.h"
 #include "core/util/error.h"
 
@@ -16,7 +15,7 @@ namespace hat::ui {
 
 // Lives on the worker thread; everything it touches (the Workspace) is only touched there.
 class SearchWorker : public QObject {
-public:
+  public:
     std::unique_ptr<Workspace> ws;
 };
 
@@ -65,7 +64,8 @@ SearchController::~SearchController() {
     if (cancel_) cancel_->cancel();
     // Drop the Workspace on the thread that created it, then stop the thread.
     SearchWorker* w = worker_;
-    QMetaObject::invokeMethod(w, [w] { w->ws.reset(); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        w, [w] { w->ws.reset(); }, Qt::QueuedConnection);
     thread_->quit();
     thread_->wait();
 }
@@ -97,13 +97,16 @@ JobId SearchController::openWorkspace(const QString& dir) {
             const auto split = ws->db().meta("fitness_split").value_or("?");
             const auto n = ws->db().meta("fitness_sentences").value_or("?");
             const bool spread = ws->db().meta("fitness_sampling").value_or("first") == "spread";
-            info.fitnessSet = q(split) + (spread ? tr(", %1 sentences spread") : tr(", first %1 sentences")).arg(q(n));
+            info.fitnessSet =
+                q(split) +
+                (spread ? tr(", %1 sentences spread") : tr(", first %1 sentences")).arg(q(n));
             // The limit's range on each device is known before anything is evaluated: two
             // predictor calls per device.
             const Gene smallest = configToGene(SubConfig::smallest(info.space), info.space);
             const Gene largest = configToGene(SubConfig::largest(info.space), info.space);
             for (const DeviceRecord& d : info.devices) {
-                info.ranges.push_back({ws->latency(d.name, smallest), ws->latency(d.name, largest)});
+                info.ranges.push_back(
+                    {ws->latency(d.name, smallest), ws->latency(d.name, largest)});
             }
             w->ws = std::move(ws);
             deliver([this, id, info] {
@@ -134,7 +137,8 @@ JobId SearchController::createWorkspace(const WorkspaceInit& init) {
             WorkspaceInit in = init;
             fillFromTrainingRecord(in);
             if (in.fitness.corpusDir.empty() || in.fitness.dictionary.empty()) {
-                throw Error(in.checkpoint + ": no train_options.json next to it names the corpus and dictionary");
+                throw Error(in.checkpoint +
+                            ": no train_options.json next to it names the corpus and dictionary");
             }
             Workspace::init(in);
             deliver([this, id, dir] { Q_EMIT workspaceCreated(id, dir); });
@@ -161,13 +165,15 @@ JobId SearchController::exportWeights(const Gene& gene, const QString& path) {
     return id;
 }
 
-JobId SearchController::exportPointsCsv(const QString& device, bool frontOnly, bool useUpper, const QString& path) {
+JobId SearchController::exportPointsCsv(const QString& device, bool frontOnly, bool useUpper,
+                                        const QString& path) {
     const JobId id = nextId();
     SearchWorker* w = worker_;
     post([this, w, id, device, frontOnly, useUpper, path] {
         try {
             if (!w->ws) throw Error("no workspace is open");
-            const PointsTable table = pointsTable(*w->ws, device.toStdString(), frontOnly, useUpper);
+            const PointsTable table =
+                pointsTable(*w->ws, device.toStdString(), frontOnly, useUpper);
             writeFileAtomically(path.toStdString(), pointsCsv(table, w->ws->space()));
             deliver([this, id, path] { Q_EMIT fileExported(id, path); });
         } catch (const std::exception& e) {
@@ -193,6 +199,21 @@ JobId SearchController::requestPoints(const QString& device) {
             deliver([this, id, set = std::move(set)] {
                 if (id == latestPoints_) Q_EMIT pointsReady(id, set);
             });
+        } catch (const std::exception& e) {
+            fail(id, e);
+        }
+    });
+    return id;
+}
+
+JobId SearchController::relocateCheckpoint(const QString& path) {
+    const JobId id = nextId();
+    SearchWorker* w = worker_;
+    post([this, w, id, path] {
+        try {
+            if (!w->ws) throw Error("no workspace is open");
+            w->ws->relocateCheckpoint(path.toStdString());
+            deliver([this, id, path] { Q_EMIT checkpointRelocated(id, path); });
         } catch (const std::exception& e) {
             fail(id, e);
         }
@@ -234,7 +255,8 @@ JobId SearchController::requestInstantAnswer(const QString& device, double limit
         // A slider drag queues many of these; only the newest is worth a query.
         if (id != latestInstant_ || !w->ws) return;
         try {
-            InstantAnswer a{device, limitMs, w->ws->instantAnswer(device.toStdString(), limitMs, useUpper)};
+            InstantAnswer a{device, limitMs,
+                            w->ws->instantAnswer(device.toStdString(), limitMs, useUpper)};
             deliver([this, id, a] {
                 if (id == latestInstant_) Q_EMIT instantAnswer(id, a);
             });
@@ -265,7 +287,8 @@ JobId SearchController::requestTrust(const QString& device) {
     return id;
 }
 
-JobId SearchController::requestComparison(const QStringList& devices, double relative, bool useUpper) {
+JobId SearchController::requestComparison(const QStringList& devices, double relative,
+                                          bool useUpper) {
     const JobId id = nextId();
     latestComparison_ = id;
     std::vector<std::string> names;
@@ -275,7 +298,8 @@ JobId SearchController::requestComparison(const QStringList& devices, double rel
         // Dragging the relative limit queues many of these; only the newest is worth the queries.
         if (id != latestComparison_ || !w->ws) return;
         try {
-            DeviceComparison c{relative, useUpper, compareDevices(*w->ws, names, relative, useUpper)};
+            DeviceComparison c{relative, useUpper,
+                               compareDevices(*w->ws, names, relative, useUpper)};
             deliver([this, id, c = std::move(c)] {
                 if (id == latestComparison_) Q_EMIT comparisonReady(id, c);
             });
@@ -286,8 +310,8 @@ JobId SearchController::requestComparison(const QStringList& devices, double rel
     return id;
 }
 
-JobId SearchController::startSearch(const QString& device, const EvolutionSettings& settings, bool warm,
-                                    int threads) {
+JobId SearchController::startSearch(const QString& device, const EvolutionSettings& settings,
+                                    bool warm, int threads) {
     const JobId id = nextId();
     latestSearch_ = id;
     if (cancel_) cancel_->cancel();
@@ -312,7 +336,8 @@ JobId SearchController::startSearch(const QString& device, const EvolutionSettin
             });
         };
         try {
-            const SearchOutcome out = w->ws->search(device.toStdString(), settings, warm, &obs, token.get());
+            const SearchOutcome out =
+                w->ws->search(device.toStdString(), settings, warm, &obs, token.get());
             deliver([this, id, out, finish] {
                 finish();
                 if (id == latestSearch_) Q_EMIT searchFinished(id, out);
@@ -344,13 +369,16 @@ JobId SearchController::evaluateFrontBleu(const QString& device) {
             for (const auto& p : paretoFront(w->ws->evaluatedPoints(device.toStdString()))) {
                 if (!p.bleu) todo.push_back(p.gene);
             }
-            deliver([this, id, n = static_cast<int>(todo.size())] { Q_EMIT bleuProgress(id, 0, n, 0.0); });
+            deliver([this, id, n = static_cast<int>(todo.size())] {
+                Q_EMIT bleuProgress(id, 0, n, 0.0);
+            });
             w->ws->fitness().bleu(
                 todo,
                 [this, id, &computed](size_t done, size_t total, double bleu) {
                     ++computed;
                     deliver([this, id, done, total, bleu] {
-                        Q_EMIT bleuProgress(id, static_cast<int>(done), static_cast<int>(total), bleu);
+                        Q_EMIT bleuProgress(id, static_cast<int>(done), static_cast<int>(total),
+                                            bleu);
                     });
                 },
                 token.get());

@@ -98,6 +98,9 @@ public:
     // Creates a workspace (loads and checks its predictors, so not on the UI thread); answers with
     // workspaceCreated or workspaceFailed.
     JobId createWorkspace(const WorkspaceInit& init);
+    // Points the open workspace at its SuperTransformer after a move (checked by checksum);
+    // answers with checkpointRelocated or failed.
+    JobId relocateCheckpoint(const QString& path);
     JobId requestPoints(const QString& device);
     JobId requestLastPopulation(const QString& device);
     JobId requestInstantAnswer(const QString& device, double limitMs, bool useUpper = false);
@@ -134,6 +137,7 @@ Q_SIGNALS:
     void workspaceCreated(hat::ui::JobId job, const QString& dir);
     void weightsExported(hat::ui::JobId job, const QString& path, qint64 parameters);
     void fileExported(hat::ui::JobId job, const QString& path);
+    void checkpointRelocated(hat::ui::JobId job, const QString& path);
     void pointsReady(hat::ui::JobId job, const hat::ui::PointSet& points);
     void populationReady(hat::ui::JobId job, const hat::ui::StoredPopulation& population);
     void instantAnswer(hat::ui::JobId job, const hat::ui::InstantAnswer& answer);

@@ -3,9 +3,6 @@
 #include <cmath>
 
 #include "core/search/workspace.h"
-#include "core/space/design_space.h"
-#include "core/space/gene.h"
-#include "core/space/sub_config.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -29,16 +26,13 @@ std::vector<DeviceComparisonRow> compareDevices(Workspace& ws, const std::vector
     if (!(relative >= 0.0 && relative <= 1.0)) {
         throw Error("relative limit must be between 0 and 1 (got " + std::to_string(relative) + ")");
     }
-    const DesignSpace space = ws.space();
-    const Gene smallest = configToGene(SubConfig::smallest(space), space);
-    const Gene largest = configToGene(SubConfig::largest(space), space);
     std::vector<DeviceComparisonRow> rows;
     for (const std::string& name : devices) {
         DeviceComparisonRow r;
         r.device = ws.device(name).name;  // throws listing the names
-        const LatencyBound lo = ws.latency(name, smallest), hi = ws.latency(name, largest);
-        r.smallestMs = useUpper ? lo.upperMs : lo.ms;
-        r.largestMs = useUpper ? hi.upperMs : hi.ms;
+        const LatencyRange range = ws.latencyRange(name);
+        r.smallestMs = useUpper ? range.smallest.upperMs : range.smallest.ms;
+        r.largestMs = useUpper ? range.largest.upperMs : range.largest.ms;
         r.limitMs = relativeLimitMs(r.smallestMs, r.largestMs, relative);
         r.points = ws.evaluatedPoints(name);
         r.front = paretoFront(r.points, useUpper);

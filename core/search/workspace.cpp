@@ -12,6 +12,7 @@
 #include "core/latency/latency_predictor.h"
 #include "core/model/checkpoint.h"
 #include "core/model/inherited_weights.h"
+#include "core/search/workspace_copy.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -74,6 +75,7 @@ struct Workspace::Impl {
     std::unique_ptr<SupernetFitness> fitness;
     std::map<std::string, LatencyPredictor> predictors;
     std::map<std::string, std::map<Gene, LatencyBound>> latencyCache;
+    int widthDivisor = 0;  // 0: not read yet
 };
 
 Workspace::Workspace() = default;
@@ -159,6 +161,8 @@ Workspace Workspace::open(const std::string& dir) {
     return w;
 }
 
+void Workspace::copy(const std::string& fromDir, const std::string& toDir) { copyWorkspace(fromDir, toDir); }
+
 const std::string& Workspace::dir() const { return d->dir; }
 WorkspaceDb& Workspace::db() { return d->db; }
 DesignSpace Workspace::space() { return d->space; }
@@ -178,7 +182,41 @@ DeviceRecord Workspace::device(const std::string& name) {
                 "' (this workspace has: " + known + ")");
 }
 
-std::string Workspace::checkpointPath() { return resolveIn(d->dir, d->db.meta("checkpoint").value_or("")); }
+std::string Workspace::checkpointPath() {
+    const std::string stored = resolveIn(d->dir, d->db.meta("checkpoint").value_or(""));
+    if (stored.empty() || fs::exists(stored)) return stored;
+    // A workspace moved without its SuperTransformer: the relative path now points elsewhere.
+    // Where the file was when its evaluations were stored (the supernet records keep absolute
+    // paths), or a file of the same name beside the workspace, is taken when its checksum is one
+    // the evaluations were made with; the stored path is updated so the search happens once.
+    const auto records = d->db.supernets();
+    const std::string name = fs::path(stored).filename().string();
+    std::vector<std::string> candidates;
+    for (const SupernetRecord& r : records) candidates.push_back(r.path);
+    candidates.push_back((fs::path(d->dir) / name).string());
+    candidates.push_back((fs::path(d->dir).parent_path() / name).string());
+    for (const std::string& c : candidates) {
+        if (!fs::is_regular_file(c)) continue;
+        const std::string sum = fileChecksum(c);
+        const bool known = std::any_of(records.begin(), records.end(),
+                                       [&](const SupernetRecord& r) { return r.checksum == sum; });
+        if (!known) continue;
+        d->db.setMeta("checkpoint", rel(c, d->dir));
+        return fs::absolute(c).lexically_normal().string();
+    }
+    return stored;  // loading it names the path that is missing
+}
+
+void Workspace::relocateCheckpoint(const std::string& path) {
+    if (!fs::is_regular_file(path)) fail(path, "cannot open file");
+    const auto records = d->db.supernets();
+    const std::string sum = fileChecksum(path);
+    const bool known = records.empty() || std::any_of(records.begin(), records.end(),
+                                                      [&](const SupernetRecord& r) { return r.checksum == sum; });
+    if (!known) fail(path, "is not the SuperTransformer this workspace's evaluations were made with (checksum differs)");
+    d->db.setMeta("checkpoint", rel(path, d->dir));
+    d->fitness.reset();
+}
 
 SupernetFitness& Workspace::fitness() {
     if (!d->fitness) {
@@ -224,6 +262,34 @@ LatencyBound Workspace::latency(const std::string& name, const Gene& gene) {
     const LatencyBound b{e.ms, e.hasInterval() ? e.highMs : e.ms};
     cache.emplace(gene, b);
     return b;
+}
+
+LatencyRange Workspace::latencyRange(const std::string& name) {
+    const Gene smallest = configToGene(SubConfig::smallest(d->space), d->space);
+    const Gene largest = configToGene(SubConfig::largest(d->space), d->space);
+    return {latency(name, smallest), latency(name, largest)};
+}
+
+int Workspace::widthDivisor() {
+    if (d->widthDivisor > 0) return d->widthDivisor;
+    if (d->fitness) {
+        // Loaded already: the divisor the evaluations are stored under is the exact answer.
+        if (auto rec = d->db.supernet(d->fitness->supernetId())) return d->widthDivisor = rec->widthDivisor;
+    }
+    const std::string checkpoint = checkpointPath();
+    // The record `hat train` wrote beside its checkpoints is a few hundred bytes; the checkpoint
+    // is the whole model. A record that does not say is no error: the checkpoint still knows.
+    const fs::path record = fs::path(checkpoint).parent_path() / "train_options.json";
+    std::error_code ec;
+    if (fs::is_regular_file(record, ec)) {
+        const auto j = nlohmann::json::parse(std::ifstream(record), nullptr, false);
+        if (j.is_object() && j.contains("width_divisor") && j["width_divisor"].is_number_integer() &&
+            j["width_divisor"].get<int>() >= 1) {
+            return d->widthDivisor = j["width_divisor"].get<int>();
+        }
+    }
+    if (checkpoint.empty()) throw Error(d->db.path() + ": workspace names no SuperTransformer");
+    return d->widthDivisor = readCheckpointInfo(loadTensorDict(checkpoint), checkpoint).widthDivisor;
 }
 
 MeasurementRecord Workspace::measureHere(const std::string& name, const Gene& gene, const CancelToken* cancel) {

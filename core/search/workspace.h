@@ -32,6 +32,12 @@ struct WorkspaceInit {
 // when it is malformed.
 void fillFromTrainingRecord(WorkspaceInit& init);
 
+// Predicted latency of the design space's smallest and largest SubTransformer on one device: the
+// range a latency limit on that device can sensibly take.
+struct LatencyRange {
+    LatencyBound smallest, largest;
+};
+
 struct SearchOutcome {
     int64_t runId = 0;
     Candidate best;
@@ -46,6 +52,9 @@ public:
     // Creates DIR/workspace.db; refuses a directory that already holds one.
     static void init(const WorkspaceInit& init);
     static Workspace open(const std::string& dir);
+    // A working copy of the workspace in FROM at TO (e.g. the shipped demo copied into the user's
+    // data folder): see copyWorkspace. FROM is never written; TO must not hold a workspace yet.
+    static void copy(const std::string& fromDir, const std::string& toDir);
     Workspace(Workspace&&) noexcept;
     Workspace& operator=(Workspace&&) noexcept;
     ~Workspace();
@@ -56,6 +65,9 @@ public:
     std::vector<DeviceRecord> devices();
     DeviceRecord device(const std::string& name);  // throws listing the names
     std::string checkpointPath();
+    // Points a moved workspace at its SuperTransformer: `path` must be the file its evaluations
+    // were made with (same checksum), else hat::Error naming it.
+    void relocateCheckpoint(const std::string& path);
 
     // Writes the SubTransformer's inherited weights from this workspace's SuperTransformer to `path`
     // (a dict of tensors, see model/inherited_weights.h); returns the number of parameters written.
@@ -65,6 +77,11 @@ public:
     const LatencyPredictor& predictor(const std::string& device);
     // Predicted latency of a gene on a device (cached per device).
     LatencyBound latency(const std::string& device, const Gene& gene);
+    LatencyRange latencyRange(const std::string& device);
+    // The SuperTransformer's width divisor (quality measured at 1/N width, latency predicted at
+    // full width): from the training record beside the checkpoint when there is one, else from
+    // the checkpoint's metadata, without building the model. Cached.
+    int widthDivisor();
     // "Measure this architecture here": measures `gene` on this machine the way the local device
     // `device` was measured (its thread count, the committed datasets' protocol), stores the
     // result next to the device's prediction, and returns it. A device that is not local is an

@@ -259,6 +259,13 @@ std::optional<SupernetRecord> WorkspaceDb::supernet(int64_t id) {
     return SupernetRecord{s.integer(0), s.text(1), s.text(2), static_cast<int>(s.integer(3))};
 }
 
+std::vector<SupernetRecord> WorkspaceDb::supernets() {
+    Statement s(db_, "SELECT id, path, checksum, width_divisor FROM supernet ORDER BY id");
+    std::vector<SupernetRecord> out;
+    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), static_cast<int>(s.integer(3))});
+    return out;
+}
+
 int64_t WorkspaceDb::addFitnessSet(const FitnessSetRecord& r) {
     Statement s(db_, "INSERT INTO fitness_set(split, sentences, checksum) VALUES(?, ?, ?) "
                      "ON CONFLICT(checksum) DO UPDATE SET split = excluded.split RETURNING id");

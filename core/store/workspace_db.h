@@ -98,6 +98,7 @@ public:
 
     int64_t addSupernet(const SupernetRecord& s);
     std::optional<SupernetRecord> supernet(int64_t id);
+    std::vector<SupernetRecord> supernets();
     int64_t addFitnessSet(const FitnessSetRecord& f);
     std::optional<FitnessSetRecord> fitnessSet(int64_t id);
 

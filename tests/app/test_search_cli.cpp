@@ -215,6 +215,31 @@ private Q_SLOTS:
         QVERIFY(elsewhere.code != 0);
         QVERIFY2(elsewhere.err.contains("only a local device can be measured here"), qPrintable(elsewhere.err));
     }
+
+    void workspaceCopyWorksElsewhere() {
+        QVERIFY(!searched.isEmpty());
+        const QString copy = dir.filePath("deeper/still/copy");
+        const Run r = runHat({"workspace", "copy", searched, copy});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(copy + "/workspace.db"));
+        // The copy answers as the original does: same front, latencies from the same predictor.
+        const Run a = runHat({"pareto", "--workspace", searched, "--device", "raspberrypi", "--csv"});
+        const Run b = runHat({"pareto", "--workspace", copy, "--device", "raspberrypi", "--csv"});
+        QVERIFY2(a.code == 0 && b.code == 0, qPrintable(a.err + b.err));
+        QCOMPARE(b.out, a.out);
+
+        const Run again = runHat({"workspace", "copy", searched, copy});
+        QCOMPARE(again.code, 2);
+        QCOMPARE(again.err.count('\n'), 1);
+        QVERIFY2(again.err.contains(copy + "/workspace.db") && again.err.contains("already exists"),
+                 qPrintable(again.err));
+        const Run missing = runHat({"workspace", "copy", dir.filePath("nothing"), dir.filePath("x")});
+        QCOMPARE(missing.code, 2);
+        QVERIFY2(missing.err.contains("no such workspace database"), qPrintable(missing.err));
+        const Run usage = runHat({"workspace", "copy", searched});
+        QCOMPARE(usage.code, 2);
+        QVERIFY(usage.err.contains("usage: hat workspace copy SRC DST"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestSearchCli)

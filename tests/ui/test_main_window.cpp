@@ -20,6 +20,7 @@
 
 #include "core/model/checkpoint.h"
 #include "core/space/gene.h"
+#include "core/search/workspace_copy.h"
 #include "core/space/subconfig_io.h"
 #include "ui/architecture_view.h"
 #include "ui/device_comparison_view.h"
@@ -649,6 +650,27 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((box = w->findChild<QMessageBox*>("errorDialog")) != nullptr, 30000);
         QVERIFY(box->text().contains("no such workspace database"));
         box->accept();
+    }
+
+    void aMovedWorkspaceAsksForItsSuperTransformer() {
+        // A copy elsewhere whose SuperTransformer was then renamed: nowhere to be found by itself.
+        // (A workspace moved by hand loses its predictors too: they are still referenced by path.)
+        const QString moved = tmp.filePath("moved/deeper/ws");
+        copyWorkspace(fixture.workspaceDir, moved.toStdString());
+        const QString checkpoint = QFileInfo(QString::fromStdString(fixture.workspaceDir)).path() + "/supernet.pt";
+        const QString renamed = tmp.filePath("renamed.pt");
+        QVERIFY(QFile::rename(checkpoint, renamed));
+        w->openWorkspace(moved);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = w->findChild<QMessageBox*>("locateCheckpointDialog")) != nullptr, 30000);
+        QVERIFY2(box->text().contains("supernet.pt"), qPrintable(box->text()));
+        box->reject();
+        // Pointed at the renamed file, the workspace opens again and loads it.
+        w->locateCheckpoint(renamed);
+        auto* supernet = w->findChild<QLabel*>("supernetLabel");
+        QTRY_VERIFY_WITH_TIMEOUT(supernet->text().contains("renamed.pt") && supernet->text().contains("proxy"), 60000);
+        QCOMPARE(w->workspaceDir(), moved);
+        QVERIFY(QFile::rename(renamed, checkpoint));
     }
 
     void cleanupTestCase() { w.reset(); }

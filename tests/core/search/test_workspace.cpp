@@ -1,5 +1,7 @@
 // A workspace end to end on a small real SuperTransformer and a real (briefly trained) latency
 // predictor: search under a limit, instant answers from the database, warm re-search, resume.
+#include <QCryptographicHash>
+#include <QDirIterator>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -33,6 +35,20 @@ EvolutionSettings small(double limit, uint64_t seed) {
     s.maxLatencyMs = limit;
     s.seed = seed;
     return s;
+}
+
+// Every file under `dir` (hidden ones too, so a -wal or -shm would show) with its SHA-1.
+QMap<QString, QByteArray> fingerprint(const std::string& dir) {
+    QMap<QString, QByteArray> out;
+    const QString root = QString::fromStdString(dir);
+    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString path = it.next();
+        QFile f(path);
+        f.open(QIODevice::ReadOnly);
+        out[QDir(root).relativeFilePath(path)] = QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
+    }
+    return out;
 }
 
 struct CancelAfter : EvolutionObserver {
@@ -146,6 +162,108 @@ private Q_SLOTS:
         QCOMPARE(resumed.best.fitness, whole.best.fitness);
         QVERIFY(errorOf([&] { again.resume(cut.runId); }).find("nothing to resume") != std::string::npos);
         QVERIFY(errorOf([&] { again.device("gpu"); }).find("unknown device 'gpu'") != std::string::npos);
+    }
+    void latencyRangeIsTheSpacesTwoEnds() {
+        Workspace w = Workspace::open(ws);
+        const DesignSpace space = w.space();
+        const LatencyRange r = w.latencyRange(kDevice);
+        // Independently: straight from the predictor file, and through a second workspace's cache.
+        const LatencyPredictor p = LatencyPredictor::load(dir.filePath("pi.pt").toStdString());
+        Workspace other = Workspace::open(ws);
+        auto check = [&](const LatencyBound& got, const SubConfig& end) {
+            const Gene gene = configToGene(end, space);
+            const LatencyEstimate e = p.estimate(geneToConfig(gene, space));
+            QCOMPARE(got.ms, e.ms);
+            QCOMPARE(got.upperMs, e.hasInterval() ? e.highMs : e.ms);
+            QCOMPARE(got.ms, other.latency(kDevice, gene).ms);
+            QCOMPARE(got.upperMs, other.latency(kDevice, gene).upperMs);
+            QVERIFY(got.upperMs >= got.ms);
+        };
+        check(r.smallest, SubConfig::smallest(space));
+        check(r.largest, SubConfig::largest(space));
+        QVERIFY(r.smallest.ms < r.largest.ms);
+        QVERIFY(errorOf([&] { w.latencyRange("gpu"); }).find("unknown device 'gpu'") != std::string::npos);
+    }
+    void widthDivisorFromTheTrainingRecordOrTheCheckpoint() {
+        // The fixture's checkpoint has no record beside it: its metadata says 16.
+        QCOMPARE(Workspace::open(ws).widthDivisor(), 16);
+        Workspace loaded = Workspace::open(ws);
+        loaded.fitness();
+        QCOMPARE(loaded.widthDivisor(), 16);
+
+        // With a record beside it the checkpoint is not read at all (this one is not a checkpoint).
+        const std::string trained = dir.filePath("trained").toStdString();
+        std::filesystem::create_directories(trained);
+        std::ofstream(trained + "/checkpoint_last.pt") << "not read";
+        std::ofstream(trained + "/train_options.json") << R"({"width_divisor": 8, "src": "en"})";
+        WorkspaceInit in;
+        in.dir = dir.filePath("ws-recorded").toStdString();
+        in.spacePath = sourcePath("data/spaces/space0.yml");
+        in.checkpoint = trained + "/checkpoint_last.pt";
+        in.fitness.corpusDir = dir.filePath("corpus").toStdString();
+        in.fitness.dictionary = in.fitness.corpusDir + "/dict.txt";
+        in.deviceIds = {kDevice};
+        in.dataDir = sourcePath("data");
+        in.predictorOverrides[kDevice] = dir.filePath("pi.pt").toStdString();
+        Workspace::init(in);
+        Workspace recorded = Workspace::open(in.dir);
+        QCOMPARE(recorded.widthDivisor(), 8);
+        std::ofstream(trained + "/train_options.json") << R"({"width_divisor": 4})";
+        QCOMPARE(recorded.widthDivisor(), 8);  // cached
+        QCOMPARE(Workspace::open(in.dir).widthDivisor(), 4);
+
+        // A record that does not say: the checkpoint's metadata.
+        std::filesystem::copy_file(dir.filePath("supernet.pt").toStdString(), trained + "/checkpoint_last.pt",
+                                   std::filesystem::copy_options::overwrite_existing);
+        std::ofstream(trained + "/train_options.json") << R"({"src": "en"})";
+        QCOMPARE(Workspace::open(in.dir).widthDivisor(), 16);
+    }
+    void copyRebasesPathsAndNeverWritesTheSource() {
+        const DesignSpace space = Workspace::open(ws).space();
+        std::mt19937_64 rng(4);
+        std::vector<Gene> genes = {configToGene(SubConfig::smallest(space), space),
+                                   configToGene(SubConfig::largest(space), space), sampleGene(space, rng)};
+        std::string checkpoint;
+        std::vector<EvaluatedPoint> points;
+        std::vector<LatencyBound> latencies;
+        {
+            Workspace a = Workspace::open(ws);
+            checkpoint = a.checkpointPath();
+            points = a.evaluatedPoints(kDevice);
+            for (const Gene& g : genes) latencies.push_back(a.latency(kDevice, g));
+        }
+        QVERIFY(!points.empty());
+        const auto before = fingerprint(ws);
+        QVERIFY(before.contains("workspace.db"));
+
+        // Deeper than the source, so every relative path needs another "../".
+        const std::string copy = dir.filePath("elsewhere/a/b/copy").toStdString();
+        Workspace::copy(ws, copy);
+        QCOMPARE(fingerprint(ws), before);
+
+        Workspace b = Workspace::open(copy);
+        QVERIFY(std::filesystem::equivalent(b.checkpointPath(), checkpoint));
+        QVERIFY(std::filesystem::equivalent(std::filesystem::path(copy) / b.devices()[0].predictorPath,
+                                            dir.filePath("pi.pt").toStdString()));
+        QVERIFY(std::filesystem::path(b.devices()[0].predictorPath).is_relative());
+        QCOMPARE(b.db().meta("spm").value_or("?"), std::string());  // empty stays empty
+        for (size_t i = 0; i < genes.size(); ++i) {
+            QCOMPARE(b.latency(kDevice, genes[i]).ms, latencies[i].ms);
+            QCOMPARE(b.latency(kDevice, genes[i]).upperMs, latencies[i].upperMs);
+        }
+        const auto copied = b.evaluatedPoints(kDevice);
+        QCOMPARE(copied.size(), points.size());
+        for (size_t i = 0; i < points.size(); ++i) {
+            QCOMPARE(copied[i].gene, points[i].gene);
+            QCOMPARE(copied[i].validLoss, points[i].validLoss);
+            QVERIFY(copied[i].bleu == points[i].bleu);
+            QCOMPARE(copied[i].latencyMs, points[i].latencyMs);
+        }
+
+        const std::string err = errorOf([&] { Workspace::copy(ws, copy); });
+        QVERIFY2(err.find(copy + "/workspace.db") != std::string::npos, err.c_str());
+        QVERIFY2(err.find("a workspace already exists here") != std::string::npos, err.c_str());
+        QCOMPARE(fingerprint(ws), before);
     }
     void measureHereStoresTheMeasurementNextToThePrediction() {
         // A workspace with this machine at one thread (its shipped predictor) beside HAT's Pi.

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <filesystem>
+#include <fstream>
 
 #include "core/search/workspace.h"
 #include "core/search/workspace_copy.h"
@@ -103,6 +104,38 @@ class TestWorkspaceCopy : public QObject {
                     copyWorkspace(dir.filePath("nothing").toStdString(),
                                   dir.filePath("x").toStdString());
                 }).find("no such workspace database") != std::string::npos);
+    }
+
+    void aMovedWorkspaceFindsItsSuperTransformerByChecksum() {
+        // Moved by hand (the file copied, nothing rebased): its relative paths point nowhere.
+        const std::string moved = dir.filePath("elsewhere/deeper/ws").toStdString();
+        std::filesystem::create_directories(moved);
+        std::filesystem::copy_file(ws + "/workspace.db", moved + "/workspace.db");
+        Workspace original = Workspace::open(ws), w = Workspace::open(moved);
+        const std::string found = w.checkpointPath();
+        QVERIFY2(std::filesystem::equivalent(found, original.checkpointPath()), found.c_str());
+        // Remembered: a second open finds it at once.
+        QVERIFY(std::filesystem::equivalent(Workspace::open(moved).checkpointPath(), found));
+        // A different file under the same name beside it is not taken.
+        const std::string decoy = dir.filePath("other/ws").toStdString();
+        std::filesystem::create_directories(decoy);
+        std::filesystem::copy_file(ws + "/workspace.db", decoy + "/workspace.db");
+        const std::string name = std::filesystem::path(found).filename().string();
+        {
+            std::ofstream(dir.filePath("other/" + QString::fromStdString(name)).toStdString())
+                << "not it";
+        }
+        std::filesystem::rename(found, found + ".away");
+        const std::string missing = Workspace::open(decoy).checkpointPath();
+        std::filesystem::rename(found + ".away", found);
+        // Neither the record's place (moved away) nor the decoy beside it: the path it expected.
+        QVERIFY2(!std::filesystem::exists(missing), missing.c_str());
+        // Pointed at by hand: the decoy is refused naming it, the real file taken.
+        Workspace d = Workspace::open(decoy);
+        const std::string wrong = dir.filePath("other/" + QString::fromStdString(name)).toStdString();
+        QVERIFY(errorOf([&] { d.relocateCheckpoint(wrong); }).find("checksum differs") != std::string::npos);
+        d.relocateCheckpoint(found);
+        QVERIFY(std::filesystem::equivalent(Workspace::open(decoy).checkpointPath(), found));
     }
 };
 
