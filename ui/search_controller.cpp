@@ -31,13 +31,6 @@ QString q(const std::string& s) { return QString::fromStdString(s); }
 
 }  // namespace
 
-const LatencyRange* WorkspaceInfo::rangeOf(const QString& device) const {
-    for (size_t i = 0; i < devices.size() && i < ranges.size(); ++i) {
-        if (QString::fromStdString(devices[i].name) == device) return &ranges[i];
-    }
-    return nullptr;
-}
-
 void registerMetaTypes() {
     qRegisterMetaType<hat::ui::JobId>("hat::ui::JobId");
     qRegisterMetaType<hat::ui::WorkspaceInfo>();
@@ -102,12 +95,7 @@ JobId SearchController::openWorkspace(const QString& dir) {
                 (spread ? tr(", %1 sentences spread") : tr(", first %1 sentences")).arg(q(n));
             // The limit's range on each device is known before anything is evaluated: two
             // predictor calls per device.
-            const Gene smallest = configToGene(SubConfig::smallest(info.space), info.space);
-            const Gene largest = configToGene(SubConfig::largest(info.space), info.space);
-            for (const DeviceRecord& d : info.devices) {
-                info.ranges.push_back(
-                    {ws->latency(d.name, smallest), ws->latency(d.name, largest)});
-            }
+            for (const DeviceRecord& d : info.devices) info.ranges.push_back(ws->latencyRange(d.name));
             w->ws = std::move(ws);
             deliver([this, id, info] {
                 if (id == latestOpen_) Q_EMIT workspaceOpened(id, info);

@@ -23,11 +23,6 @@ namespace hat::ui {
 
 using JobId = quint64;
 
-// Predicted latency of the design space's smallest and largest SubTransformer on one device: the
-// range a latency limit on that device can sensibly take.
-struct LatencyRange {
-    LatencyBound smallest, largest;
-};
 
 // What the window needs to know about an opened workspace (plain values, copied across threads).
 struct WorkspaceInfo {
@@ -44,7 +39,6 @@ struct WorkspaceInfo {
     // SubTransformer, the range a latency limit on that device can sensibly take.
     std::vector<LatencyRange> ranges;
 
-    const LatencyRange* rangeOf(const QString& device) const;
 };
 
 struct InstantAnswer {
