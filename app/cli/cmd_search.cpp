@@ -1,4 +1,4 @@
-// hat workspace init / hat search / hat pareto / hat export
+// hat workspace init / copy / hat search / hat pareto / hat export
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -94,6 +94,15 @@ int cmdWorkspaceInit(const std::vector<std::string>& argv) {
     std::cout << "created " << in.dir << "/workspace.db with devices:";
     for (const auto& d : w.devices()) std::cout << " " << d.name;
     std::cout << "\n";
+    return 0;
+}
+
+int cmdWorkspaceCopy(const std::vector<std::string>& argv) {
+    Args args(argv, {}, {});
+    args.expectPositional(2, "SRC DST");
+    const std::string from = args.positional()[0], to = args.positional()[1];
+    Workspace::copy(from, to);
+    std::cout << "copied " << from << " to " << (fs::path(to) / "workspace.db").string() << "\n";
     return 0;
 }
 

@@ -17,6 +17,7 @@ int cmdTrain(const std::vector<std::string>& args);
 int cmdEval(const std::vector<std::string>& args);
 int cmdArchWeights(const std::vector<std::string>& args);
 int cmdWorkspaceInit(const std::vector<std::string>& args);
+int cmdWorkspaceCopy(const std::vector<std::string>& args);
 int cmdSearch(const std::vector<std::string>& args);
 int cmdPareto(const std::vector<std::string>& args);
 int cmdCompare(const std::vector<std::string>& args);

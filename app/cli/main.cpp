@@ -22,6 +22,7 @@ const std::map<std::string, std::pair<Command, const char*>>& commands() {
         {"arch sample", {cmdArchSample, "--space SPACE.yml --seed N [--json]"}},
         {"bleu", {cmdBleu, kBleuUsage}},
         {"workspace init", {cmdWorkspaceInit, "DIR --space S.yml --checkpoint C [--devices ID,...] [--corpus DIR --dict D --spm M] [--fitness-sentences N] [--fitness-sampling spread|first] [--data-dir data]"}},
+        {"workspace copy", {cmdWorkspaceCopy, "SRC DST   (a working copy of SRC in DST; SRC is not written)"}},
         {"workspace measure", {cmdWorkspaceMeasure, "--workspace DIR --device NAME [ARCH.yml] [--json]   (no ARCH: list the stored measurements)"}},
         {"search", {cmdSearch, "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] [--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] [--resume RUN] [--threads T] [--json]"}},
         {"pareto", {cmdPareto, "--workspace DIR --device NAME [--csv] [--all] [--upper-bound] [--bleu [--threads T]]"}},
