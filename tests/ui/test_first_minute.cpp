@@ -4,8 +4,6 @@
 // the user's data folder and leaves the source alone; the user picks the Raspberry Pi, types 5000
 // in the limit box and presses F5; the search finishes with an answer under 5000 ms.
 #include <QComboBox>
-#include <QCryptographicHash>
-#include <QDirIterator>
 #include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QLineEdit>
@@ -15,6 +13,7 @@
 
 #include "core/search/workspace.h"
 #include "screenshots.h"
+#include "support/file_fingerprint.h"
 #include "support/fixtures.h"
 #include "ui/architecture_view.h"
 #include "ui/limit_model.h"
@@ -28,22 +27,6 @@
 
 using namespace hat;
 using namespace hat::ui;
-
-namespace {
-// Every file under `dir` with its SHA-1: a directory nobody wrote into gives the same map.
-QMap<QString, QByteArray> fingerprint(const QString& dir) {
-    QMap<QString, QByteArray> out;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile f(path);
-        f.open(QIODevice::ReadOnly);
-        out[QDir(dir).relativeFilePath(path)] =
-            QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
-    }
-    return out;
-}
-}  // namespace
 
 class TestFirstMinute : public QObject {
     Q_OBJECT
@@ -77,7 +60,7 @@ class TestFirstMinute : public QObject {
     void theShippedDemoOpensOnAFrontForTheRaspberryPi() {
         freshStart();
         const QString demo = QString::fromStdString(test::sourcePath("data/demo/workspace"));
-        const auto before = fingerprint(demo);
+        const auto before = test::fingerprint(demo);
         RecentWorkspaces recent;
         const QString dir = recent.startupWorkspace(demo);
         QCOMPARE(dir, RecentWorkspaces::demoCopyDir());
@@ -97,12 +80,12 @@ class TestFirstMinute : public QObject {
         QTRY_COMPARE_WITH_TIMEOUT(w.populationModel()->rowCount(), 40, 30000);
         QTest::qWait(300);
         QVERIFY(w.grab().save(screenshotDir() + "/demo_first_screen.png"));
-        QCOMPARE(fingerprint(demo), before);  // the checkout was not written
+        QCOMPARE(test::fingerprint(demo), before);  // the checkout was not written
     }
 
     void searchesTheRaspberryPiAtATypedLimit() {
         freshStart();
-        const auto before = fingerprint(source);
+        const auto before = test::fingerprint(source);
         RecentWorkspaces recent;
         QString error;
         const QString dir = recent.startupWorkspace(source, &error);
@@ -172,7 +155,7 @@ class TestFirstMinute : public QObject {
         QVERIFY(w.grab().save(screenshotDir() + "/first_minute_raspberrypi.png"));
 
         // The checkout's workspace was not written.
-        QCOMPARE(fingerprint(source), before);
+        QCOMPARE(test::fingerprint(source), before);
     }
 
     void fitsAnOrdinaryScreenWithEveryDockShown() {

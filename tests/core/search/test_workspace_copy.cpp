@@ -1,7 +1,5 @@
 // copyWorkspace: the copy opens elsewhere with every stored path still naming the same file, its
 // evaluations and predictions are the original's, and the source is not written at all.
-#include <QCryptographicHash>
-#include <QDirIterator>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <filesystem>
@@ -11,6 +9,7 @@
 #include "core/search/workspace_copy.h"
 #include "core/space/gene.h"
 #include "core/space/sub_config.h"
+#include "support/file_fingerprint.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
 
@@ -19,20 +18,6 @@ using namespace hat::test;
 
 namespace {
 const char* kDevice = "hat/wmt14ende_cpu_raspberrypi";
-
-QMap<QString, QByteArray> fingerprint(const QString& dir) {
-    QMap<QString, QByteArray> out;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile f(path);
-        f.open(QIODevice::ReadOnly);
-        out[QDir(dir).relativeFilePath(path)] =
-            QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha1);
-    }
-    return out;
-}
-
 }  // namespace
 
 class TestWorkspaceCopy : public QObject {
