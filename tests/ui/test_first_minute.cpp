@@ -16,6 +16,7 @@
 #include "support/file_fingerprint.h"
 #include "support/fixtures.h"
 #include "ui/architecture_view.h"
+#include "ui/help_dialogs.h"
 #include "ui/limit_model.h"
 #include "ui/limit_widget.h"
 #include "ui/main_window.h"
@@ -171,6 +172,21 @@ class TestFirstMinute : public QObject {
         w.resize(1024, 700);
         QTRY_COMPARE(w.size(), QSize(1024, 700));
         QVERIFY(w.grab().save(screenshotDir() + "/window_1024x700.png"));
+
+        // Help: the guide explains the terms; the shortcuts list is the window's own actions.
+        QVERIFY(userGuideHtml().contains("90% upper end"));
+        QVERIFY(userGuideHtml().contains("SuperTransformer"));
+        const QString keys = shortcutsHtml(&w);
+        for (const char* k : {"F5", "Esc", "Ctrl+Z", "Ctrl+B", "Ctrl+D", "F1"}) {
+            QVERIFY2(keys.contains(k), k);
+        }
+        QWidget* guide = showUserGuide(&w);
+        QWidget* shortcuts = showShortcuts(&w);
+        QTest::qWait(100);
+        QVERIFY(guide->grab().save(screenshotDir() + "/user_guide.png"));
+        QVERIFY(shortcuts->grab().save(screenshotDir() + "/keyboard_shortcuts.png"));
+        guide->close();
+        shortcuts->close();
     }
 };
 
