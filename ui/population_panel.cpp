@@ -60,6 +60,8 @@ void PopulationPanel::setPopulation(const std::vector<Candidate>& population, in
         const QSignalBlocker block(table_->selectionModel());
         model_->setPopulation(population, generation);
     }
+    // Numbers as narrow as they are: the architecture summary gets the rest of the row.
+    for (int c = PopulationModel::Rank; c < PopulationModel::Summary; ++c) table_->resizeColumnToContents(c);
     showSelection(selection_->selected());
 }
 
