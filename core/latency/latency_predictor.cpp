@@ -794,7 +794,12 @@ void LatencyPredictor::save(const std::string& path) const {
 }
 
 LatencyPredictor LatencyPredictor::load(const std::string& path, double hatLatNorm) {
-    const TensorDict d = loadTensorDict(path);
+    return loadBytes(readFileBytes(path), path, hatLatNorm);
+}
+
+LatencyPredictor LatencyPredictor::loadBytes(const std::vector<char>& bytes, const std::string& path,
+                                             double hatLatNorm) {
+    const TensorDict d = tensorDictFromBytes(bytes, path);
     auto impl = std::make_shared<Impl>();
     impl->source = path;
     impl->setWeights(d, path);

@@ -141,6 +141,10 @@ public:
     // `hatLatNorm` when positive, else from HAT's file naming (gpu_* 200, cpu_xeon 300,
     // cpu_raspberrypi 5000); a bare file with neither is refused.
     static LatencyPredictor load(const std::string& path, double hatLatNorm = 0.0);
+    // The same from a predictor file's bytes already in memory (one stored in a workspace);
+    // `name` stands for the file: in errors, as source(), and for HAT's lat_norm naming.
+    static LatencyPredictor loadBytes(const std::vector<char>& bytes, const std::string& name,
+                                      double hatLatNorm = 0.0);
     void save(const std::string& path) const;
 
     bool valid() const;

@@ -24,10 +24,17 @@ std::string tensorString(const torch::Tensor& t) {
 }
 }  // namespace
 
-TensorDict loadTensorDict(const std::string& path) {
+std::vector<char> readFileBytes(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) fail(path, "cannot open file");
     std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    if (bytes.empty()) fail(path, "file is empty");
+    return bytes;
+}
+
+TensorDict loadTensorDict(const std::string& path) { return tensorDictFromBytes(readFileBytes(path), path); }
+
+TensorDict tensorDictFromBytes(const std::vector<char>& bytes, const std::string& path) {
     if (bytes.empty()) fail(path, "file is empty");
     c10::IValue iv;
     try {

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/model/super_transformer.h"
 
@@ -15,6 +16,10 @@ using TensorDict = std::map<std::string, torch::Tensor>;
 
 // Reads a pickled dict of tensors (torch.save of a plain dict, zip format).
 TensorDict loadTensorDict(const std::string& path);
+// The same from a file's bytes already in memory; `name` stands for the file in errors.
+TensorDict tensorDictFromBytes(const std::vector<char>& bytes, const std::string& name);
+// A whole file, as loadTensorDict reads it: hat::Error naming it when it is missing or empty.
+std::vector<char> readFileBytes(const std::string& path);
 void saveTensorDict(const TensorDict& dict, const std::string& path);
 
 struct CheckpointInfo {

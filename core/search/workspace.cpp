@@ -14,24 +14,11 @@
 #include "core/model/inherited_weights.h"
 #include "core/search/workspace_copy.h"
 #include "core/util/error.h"
+#include "core/util/paths.h"
 
 namespace hat {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string rel(const std::string& path, const std::string& dir) {
-    if (path.empty()) return path;
-    return fs::relative(fs::absolute(path), fs::absolute(dir)).string();
-}
-
-std::string resolveIn(const std::string& dir, const std::string& path) {
-    if (path.empty() || fs::path(path).is_absolute()) return path;
-    return (fs::path(dir) / path).lexically_normal().string();
-}
-
-}  // namespace
 
 std::string settingsToJson(const EvolutionSettings& s) {
     return nlohmann::json{{"population", s.population}, {"parents", s.parents}, {"mutations", s.mutations},
@@ -107,26 +94,29 @@ void Workspace::init(const WorkspaceInit& in) {
         if (o != in.predictorOverrides.end()) return o->second;
         return dev.predictorPath.empty() ? std::string() : dev.resolve(in.dataDir, dev.predictorPath);
     };
+    std::map<std::string, std::vector<char>> predictorBytes;
     for (const Device& dev : chosen) {
         const std::string p = predictorOf(dev);
         if (p.empty() || !fs::exists(p)) fail(p.empty() ? dev.id : p, "device '" + dev.id + "' has no trained predictor yet");
-        LatencyPredictor::load(p);  // a broken predictor is refused now, not at the first search
+        predictorBytes[dev.id] = readFileBytes(p);
+        LatencyPredictor::loadBytes(predictorBytes[dev.id], p);  // a broken one is refused now, not at the first search
     }
     WorkspaceDb db = WorkspaceDb::open(dbPath, true);
     db.transaction([&] {
         db.setSpace(space);
-        db.setMeta("checkpoint", rel(in.checkpoint, in.dir));
-        db.setMeta("corpus", rel(in.fitness.corpusDir, in.dir));
-        db.setMeta("spm", rel(in.fitness.subwordModel, in.dir));
-        db.setMeta("dict", rel(in.fitness.dictionary, in.dir));
+        db.setMeta("checkpoint", relativePath(in.checkpoint, in.dir));
+        db.setMeta("corpus", relativePath(in.fitness.corpusDir, in.dir));
+        db.setMeta("spm", relativePath(in.fitness.subwordModel, in.dir));
+        db.setMeta("dict", relativePath(in.fitness.dictionary, in.dir));
         db.setMeta("src", in.fitness.sourceLang);
         db.setMeta("tgt", in.fitness.targetLang);
         db.setMeta("fitness_split", in.fitness.split);
         db.setMeta("fitness_sentences", std::to_string(in.fitness.sentences));
         db.setMeta("fitness_sampling", in.fitness.spread ? "spread" : "first");
         for (const Device& dev : chosen) {
-            db.addDevice({0, dev.id, dev.local ? "local" : "dataset", dev.name + " — " + dev.provenance,
-                          rel(predictorOf(dev), in.dir)});
+            const int64_t id = db.addDevice({0, dev.id, dev.local ? "local" : "dataset",
+                                             dev.name + " — " + dev.provenance, relativePath(predictorOf(dev), in.dir)});
+            db.setDevicePredictor(id, predictorBytes[dev.id]);
         }
     });
 }
@@ -158,10 +148,24 @@ Workspace Workspace::open(const std::string& dir) {
     Workspace w;
     w.d = std::make_unique<Impl>(Impl{dir, WorkspaceDb::open(dir + "/workspace.db"), {}, nullptr, {}, {}});
     w.d->space = w.d->db.space();
+    // A workspace from before predictors were kept in the database takes them in now, while the
+    // files its paths name are still where they were; one whose file is gone fails at first use.
+    for (const DeviceRecord& rec : w.d->db.devices()) {
+        if (rec.predictorPath.empty() || !w.d->db.devicePredictor(rec.id).empty()) continue;
+        if (!fs::is_regular_file(resolveIn(dir, rec.predictorPath))) continue;
+        try {
+            w.predictor(rec.name);
+        } catch (const Error&) {
+            // Not a predictor: left for the first search to report, naming the file.
+        }
+    }
     return w;
 }
 
-void Workspace::copy(const std::string& fromDir, const std::string& toDir) { copyWorkspace(fromDir, toDir); }
+void Workspace::copy(const std::string& fromDir, const std::string& toDir) {
+    copyWorkspace(fromDir, toDir);
+    open(toDir);  // an older source's predictors are taken into the copy now (see open)
+}
 
 const std::string& Workspace::dir() const { return d->dir; }
 WorkspaceDb& Workspace::db() { return d->db; }
@@ -201,7 +205,7 @@ std::string Workspace::checkpointPath() {
         const bool known = std::any_of(records.begin(), records.end(),
                                        [&](const SupernetRecord& r) { return r.checksum == sum; });
         if (!known) continue;
-        d->db.setMeta("checkpoint", rel(c, d->dir));
+        d->db.setMeta("checkpoint", relativePath(c, d->dir));
         return fs::absolute(c).lexically_normal().string();
     }
     return stored;  // loading it names the path that is missing
@@ -214,7 +218,7 @@ void Workspace::relocateCheckpoint(const std::string& path) {
     const bool known = records.empty() || std::any_of(records.begin(), records.end(),
                                                       [&](const SupernetRecord& r) { return r.checksum == sum; });
     if (!known) fail(path, "is not the SuperTransformer this workspace's evaluations were made with (checksum differs)");
-    d->db.setMeta("checkpoint", rel(path, d->dir));
+    d->db.setMeta("checkpoint", relativePath(path, d->dir));
     d->fitness.reset();
 }
 
@@ -249,7 +253,13 @@ const LatencyPredictor& Workspace::predictor(const std::string& name) {
     auto it = d->predictors.find(name);
     if (it == d->predictors.end()) {
         const DeviceRecord rec = device(name);
-        it = d->predictors.emplace(name, LatencyPredictor::load(resolveIn(d->dir, rec.predictorPath))).first;
+        const std::string path = resolveIn(d->dir, rec.predictorPath);
+        std::vector<char> bytes = d->db.devicePredictor(rec.id);
+        const bool stored = !bytes.empty();
+        if (!stored) bytes = readFileBytes(path);
+        LatencyPredictor p = LatencyPredictor::loadBytes(bytes, path);
+        if (!stored) d->db.setDevicePredictor(rec.id, bytes);
+        it = d->predictors.emplace(name, std::move(p)).first;
     }
     return it->second;
 }

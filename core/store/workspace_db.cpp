@@ -62,6 +62,11 @@ const char* kMigrations[] = {
         measured_at TEXT NOT NULL DEFAULT (datetime('now')));
     CREATE INDEX measurement_by_device ON measurement (device_id, id);
     )sql",
+    // 3: each device's predictor file inside the database, so a moved workspace keeps its
+    // predictors. Older workspaces get theirs from predictor_path when the Workspace opens them.
+    R"sql(
+    ALTER TABLE device ADD COLUMN predictor BLOB;
+    )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == WorkspaceDb::kSchemaVersion, "one migration per schema version");
@@ -84,6 +89,11 @@ public:
         return *this;
     }
     Statement& bindNull(int i) { check(sqlite3_bind_null(st_, i)); return *this; }
+    Statement& bindBlob(int i, const std::vector<char>& v) {
+        if (v.empty()) return bindNull(i);
+        check(sqlite3_bind_blob64(st_, i, v.data(), v.size(), SQLITE_TRANSIENT));
+        return *this;
+    }
     bool step() {
         const int rc = sqlite3_step(st_);
         if (rc == SQLITE_ROW) return true;
@@ -92,6 +102,10 @@ public:
     }
     void reset() { sqlite3_reset(st_); sqlite3_clear_bindings(st_); }
     int64_t integer(int c) { return sqlite3_column_int64(st_, c); }
+    std::vector<char> blob(int c) {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(st_, c));
+        return p ? std::vector<char>(p, p + sqlite3_column_bytes(st_, c)) : std::vector<char>();
+    }
     double real(int c) { return sqlite3_column_double(st_, c); }
     bool isNull(int c) { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
     std::string text(int c) {
@@ -288,6 +302,18 @@ int64_t WorkspaceDb::addDevice(const DeviceRecord& d) {
     s.bind(1, d.name).bind(2, d.kind).bind(3, d.source).bind(4, d.predictorPath);
     s.step();
     return s.integer(0);
+}
+
+void WorkspaceDb::setDevicePredictor(int64_t deviceId, const std::vector<char>& bytes) {
+    Statement s(db_, "UPDATE device SET predictor = ? WHERE id = ?");
+    s.bindBlob(1, bytes).bind(2, deviceId).step();
+    if (sqlite3_changes(db_) != 1) throw Error("database: no device " + std::to_string(deviceId));
+}
+
+std::vector<char> WorkspaceDb::devicePredictor(int64_t deviceId) {
+    Statement s(db_, "SELECT predictor FROM device WHERE id = ?");
+    s.bind(1, deviceId);
+    return s.step() ? s.blob(0) : std::vector<char>();
 }
 
 std::vector<DeviceRecord> WorkspaceDb::devices() {

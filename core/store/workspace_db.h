@@ -35,7 +35,7 @@ struct DeviceRecord {
     std::string name;         // unique, e.g. "raspberrypi", "local-1t"
     std::string kind;         // "dataset" (measured elsewhere) or "local"
     std::string source;       // where the data came from
-    std::string predictorPath;
+    std::string predictorPath;  // the file the predictor came from, relative to the workspace
 };
 
 // One architecture measured on a local device from the explorer ("measure this architecture
@@ -79,7 +79,7 @@ Gene geneFromText(const std::string& s);
 
 class WorkspaceDb {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     // Opens (and with `create`, creates) the database and brings its schema up to date.
     static WorkspaceDb open(const std::string& path, bool create = false);
@@ -105,6 +105,10 @@ public:
     int64_t addDevice(const DeviceRecord& d);
     std::vector<DeviceRecord> devices();
     std::optional<DeviceRecord> device(const std::string& name);
+    // The bytes of a device's predictor file, kept in the database (empty: none stored, as in a
+    // workspace from before schema 3 until its Workspace stores it; storing empty clears it).
+    void setDevicePredictor(int64_t deviceId, const std::vector<char>& bytes);
+    std::vector<char> devicePredictor(int64_t deviceId);
 
     // Evaluations are keyed by (supernet, fitness set, canonical gene).
     std::optional<double> evaluation(int64_t supernetId, int64_t fitnessSetId, const Gene& gene);

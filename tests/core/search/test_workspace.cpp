@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -264,6 +266,60 @@ private Q_SLOTS:
         QVERIFY2(err.find(copy + "/workspace.db") != std::string::npos, err.c_str());
         QVERIFY2(err.find("a workspace already exists here") != std::string::npos, err.c_str());
         QCOMPARE(fingerprint(ws), before);
+    }
+    void aMovedWorkspaceKeepsItsPredictors() {
+        const DesignSpace space = Workspace::open(ws).space();
+        const Gene gene = configToGene(SubConfig::largest(space), space);
+        const LatencyBound want = Workspace::open(ws).latency(kDevice, gene);
+        // Moved by hand, one level deeper and nothing rebased: "../pi.pt" names no file there.
+        const std::string moved = dir.filePath("moved/deeper/ws").toStdString();
+        std::filesystem::create_directories(moved);
+        std::filesystem::copy_file(ws + "/workspace.db", moved + "/workspace.db");
+        Workspace w = Workspace::open(moved);
+        QVERIFY(!std::filesystem::exists(std::filesystem::path(moved) / w.devices()[0].predictorPath));
+        QCOMPARE(w.latency(kDevice, gene).ms, want.ms);
+        QCOMPARE(w.latency(kDevice, gene).upperMs, want.upperMs);
+        QCOMPARE(w.predictor(kDevice).heldOut().size(), LatencyPredictor::load(dir.filePath("pi.pt").toStdString()).heldOut().size());
+    }
+    void aWorkspaceFromSchema2TakesItsPredictorInOnOpen() {
+        const std::string predictor = dir.filePath("pi-v2.pt").toStdString();
+        std::filesystem::copy_file(dir.filePath("pi.pt").toStdString(), predictor);
+        WorkspaceInit in;
+        in.dir = dir.filePath("ws-v2").toStdString();
+        in.spacePath = sourcePath("data/spaces/space0.yml");
+        in.checkpoint = dir.filePath("supernet.pt").toStdString();
+        in.fitness.corpusDir = dir.filePath("corpus").toStdString();
+        in.fitness.dictionary = in.fitness.corpusDir + "/dict.txt";
+        in.deviceIds = {kDevice};
+        in.dataDir = sourcePath("data");
+        in.predictorOverrides[kDevice] = predictor;
+        Workspace::init(in);
+        {  // As a schema-2 build left it: the predictor only by path.
+            sqlite3* raw = nullptr;
+            QCOMPARE(sqlite3_open((in.dir + "/workspace.db").c_str(), &raw), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(raw, "ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 2",
+                                  nullptr, nullptr, nullptr),
+                     SQLITE_OK);
+            sqlite3_close(raw);
+        }
+        const DesignSpace space = Workspace::open(ws).space();
+        const Gene gene = configToGene(SubConfig::smallest(space), space);
+        const double want = LatencyPredictor::load(predictor).estimate(geneToConfig(gene, space)).ms;
+        {
+            Workspace w = Workspace::open(in.dir);
+            QCOMPARE(w.db().schemaVersion(), WorkspaceDb::kSchemaVersion);
+            QVERIFY(!w.db().devicePredictor(w.device(kDevice).id).empty());
+        }
+        std::filesystem::remove(predictor);
+        QCOMPARE(Workspace::open(in.dir).latency(kDevice, gene).ms, want);
+        // Without a stored predictor or its file, the error names the file.
+        {
+            Workspace w = Workspace::open(in.dir);
+            w.db().setDevicePredictor(w.device(kDevice).id, {});
+        }
+        const std::string err = errorOf([&] { Workspace::open(in.dir).latency(kDevice, gene); });
+        QVERIFY2(err.find("pi-v2.pt") != std::string::npos && err.find("cannot open file") != std::string::npos,
+                 err.c_str());
     }
     void measureHereStoresTheMeasurementNextToThePrediction() {
         // A workspace with this machine at one thread (its shipped predictor) beside HAT's Pi.

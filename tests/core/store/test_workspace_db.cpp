@@ -207,11 +207,11 @@ private Q_SLOTS:
         {  // Back to what a schema-1 build wrote.
             sqlite3* raw = nullptr;
             QCOMPARE(sqlite3_open(path("v1.db").c_str(), &raw), SQLITE_OK);
-            QCOMPARE(sqlite3_exec(raw, "DROP TABLE measurement; PRAGMA user_version = 1", nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(raw, "DROP TABLE measurement; ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 1", nullptr, nullptr, nullptr), SQLITE_OK);
             sqlite3_close(raw);
         }
         WorkspaceDb db = WorkspaceDb::open(path("v1.db"));
-        QCOMPARE(db.schemaVersion(), 2);
+        QCOMPARE(db.schemaVersion(), WorkspaceDb::kSchemaVersion);
         QCOMPARE(*db.meta("kept"), std::string("yes"));
         MeasurementRecord m;
         m.gene = {640, 512, 6, 2};
@@ -236,6 +236,46 @@ private Q_SLOTS:
         QVERIFY(db.measurements(dev + 1).empty());
         // A measurement of a device that does not exist breaks the foreign key.
         QVERIFY(errorOf([&] { db.addMeasurement(dev + 7, m); }).find("FOREIGN KEY") != std::string::npos);
+    }
+    void predictorsAreStoredInTheDatabase() {
+        int64_t dev = 0;
+        const std::vector<char> bytes = {'P', 'K', '\0', '\x03', '\xff'};  // binary, with a NUL
+        {
+            WorkspaceDb db = WorkspaceDb::open(path("pred.db"), true);
+            dev = db.addDevice({0, "hat/x", "dataset", "HAT", "../x.pt"});
+            QVERIFY(db.devicePredictor(dev).empty());
+            db.setDevicePredictor(dev, bytes);
+            db.addDevice({0, "hat/x", "dataset", "HAT", "../../x.pt"});  // a rebased path keeps it
+            QVERIFY(errorOf([&] { db.setDevicePredictor(dev + 5, bytes); }).find("no device") != std::string::npos);
+        }
+        {
+            WorkspaceDb db = WorkspaceDb::open(path("pred.db"));
+            QCOMPARE(db.devicePredictor(dev), bytes);
+            QCOMPARE(db.devices()[0].predictorPath, std::string("../../x.pt"));
+            db.setDevicePredictor(dev, {});
+            QVERIFY(db.devicePredictor(dev).empty());
+        }
+    }
+    void migrationFromVersion2KeepsDevicesWithoutStoredPredictors() {
+        int64_t dev = 0;
+        {
+            WorkspaceDb db = WorkspaceDb::open(path("v2.db"), true);
+            dev = db.addDevice({0, "local/1t", "local", "this machine", "p.pt"});
+        }
+        {  // Back to what a schema-2 build wrote.
+            sqlite3* raw = nullptr;
+            QCOMPARE(sqlite3_open(path("v2.db").c_str(), &raw), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(raw, "ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 2",
+                                  nullptr, nullptr, nullptr),
+                     SQLITE_OK);
+            sqlite3_close(raw);
+        }
+        WorkspaceDb db = WorkspaceDb::open(path("v2.db"));
+        QCOMPARE(db.schemaVersion(), WorkspaceDb::kSchemaVersion);
+        QCOMPARE(db.devices()[0].predictorPath, std::string("p.pt"));
+        QVERIFY(db.devicePredictor(dev).empty());
+        db.setDevicePredictor(dev, {'x'});
+        QCOMPARE(db.devicePredictor(dev), std::vector<char>{'x'});
     }
     void migrationFromAnEmptyFile() {
         // A zero-length file (e.g. created by `touch`) is a version-0 database: migrated in place.
