@@ -6,8 +6,6 @@
 #include "core/export/points_csv.h"
 #include "core/export/subtransformer_file.h"
 #include "core/export/workspace_export.h"
-#include "core/space/gene.h"
-#include "core/space/sub_config.h"
 #include "core/util/compute_threads.h"
 #include "core/util/error.h"
 

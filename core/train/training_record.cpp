@@ -5,24 +5,19 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/error.h"
+#include "core/util/paths.h"
 
 namespace hat {
 
 namespace fs = std::filesystem;
 
-namespace {
-std::string relativeTo(const std::string& path, const std::string& dir) {
-    if (path.empty()) return path;
-    return fs::relative(fs::absolute(path), fs::absolute(dir)).string();
-}
-}  // namespace
 
 void writeTrainingRecord(const TrainOptions& o) {
     fs::create_directories(o.outDir);
     const nlohmann::json record = {
-        {"corpus", relativeTo(o.corpusDir, o.outDir)}, {"src", o.sourceLang}, {"tgt", o.targetLang},
-        {"spm", relativeTo(o.subwordModel, o.outDir)}, {"dict", relativeTo(o.dictionary, o.outDir)},
-        {"space", relativeTo(o.spacePath, o.outDir)}, {"width_divisor", o.widthDivisor},
+        {"corpus", relativePath(o.corpusDir, o.outDir)}, {"src", o.sourceLang}, {"tgt", o.targetLang},
+        {"spm", relativePath(o.subwordModel, o.outDir)}, {"dict", relativePath(o.dictionary, o.outDir)},
+        {"space", relativePath(o.spacePath, o.outDir)}, {"width_divisor", o.widthDivisor},
         {"max_updates", o.maxUpdates}, {"max_tokens", o.maxTokens}, {"lr", o.peakLr},
         {"warmup", o.warmupUpdates}, {"seed", o.seed}, {"dropout", o.dropout}, {"clip_norm", o.clipNorm},
         {"sampling", samplingName(o.sampling)}};
