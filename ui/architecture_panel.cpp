@@ -35,16 +35,16 @@ ArchitecturePanel::ArchitecturePanel(SelectionModel* selection, QWidget* parent)
         "Later selections are drawn next to this architecture with the differences highlighted"));
     clear_ = new QAction(tr("Compare: &Clear Reference"), this);
     clear_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
-    clear_->setToolTip(tr("Back to one architecture"));
+    clear_->setToolTip(tr("Back to one architecture (Ctrl+Z brings the reference back)"));
     clear_->setEnabled(false);
     connect(pin_, &QAction::triggered, this, [this] {
         if (!selection_->selected()) {
             Q_EMIT message(tr("Select an architecture first, then pin it as the reference."));
             return;
         }
-        selection_->pin(selection_->selected());
+        selection_->changeReference(selection_->selected());
     });
-    connect(clear_, &QAction::triggered, this, [this] { selection_->pin(std::nullopt); });
+    connect(clear_, &QAction::triggered, this, [this] { selection_->changeReference(std::nullopt); });
     connect(selection_, &SelectionModel::selectionChanged, this, &ArchitecturePanel::show);
     connect(selection_, &SelectionModel::referenceChanged, this, &ArchitecturePanel::show);
 }

@@ -3,6 +3,10 @@
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSignalBlocker>
+#include <algorithm>
+
+#include "core/store/workspace_db.h"
 
 #include "ui/flow_layout.h"
 #include "ui/limit_widget.h"
@@ -42,6 +46,24 @@ ControlBar::ControlBar(LimitModel* limit, QWidget* parent) : QWidget(parent) {
 
     limitWidget_ = new LimitWidget(limit);
     flow->addStretchedWidget(labelled(this, tr("Latency limit:"), limitWidget_), 360);
+}
+
+void ControlBar::setDevices(const std::vector<DeviceRecord>& devices) {
+    const QSignalBlocker block(device_);
+    device_->clear();
+    for (const DeviceRecord& d : devices) {
+        device_->addItem(QString::fromStdString(d.name));
+        device_->setItemData(device_->count() - 1, QString::fromStdString(d.source),
+                             Qt::ToolTipRole);
+    }
+}
+
+int ControlBar::choose(const QString& device, int yMetric) {
+    const QSignalBlocker blockDevice(device_);
+    const QSignalBlocker blockMetric(yMetric_);
+    device_->setCurrentIndex(std::max(0, device_->findText(device)));
+    yMetric_->setCurrentIndex(std::clamp(yMetric, 0, yMetric_->count() - 1));
+    return yMetric_->currentIndex();
 }
 
 }  // namespace hat::ui

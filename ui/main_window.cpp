@@ -6,36 +6,29 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QLabel>
 #include <QMenuBar>
-#include <QMessageBox>
-#include <QPushButton>
 #include <QScreen>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSettings>
-#include <QSignalBlocker>
 #include <QStatusBar>
-#include <QTime>
 #include <QUndoStack>
-#include <QUrl>
 #include <QVBoxLayout>
 #include <algorithm>
 
-#include "core/store/workspace_db.h"
+#include "core/space/gene.h"
 #include "ui/answer_line.h"
 #include "ui/architecture_panel.h"
 #include "ui/control_bar.h"
 #include "ui/device_comparison_view.h"
+#include "ui/device_data.h"
+#include "ui/error_dialog.h"
 #include "ui/export_actions.h"
 #include "ui/help_dialogs.h"
 #include "ui/jobs_controller.h"
 #include "ui/limit_model.h"
 #include "ui/limit_widget.h"
 #include "ui/log_view.h"
-#include "ui/new_workspace_dialog.h"
 #include "ui/pareto_plot.h"
 #include "ui/population_panel.h"
 #include "ui/recent_workspaces.h"
@@ -43,6 +36,7 @@
 #include "ui/selection_model.h"
 #include "ui/trust_plot.h"
 #include "ui/view_settings.h"
+#include "ui/workspace_loader.h"
 #include "ui/workspace_status.h"
 
 namespace hat::ui {
@@ -55,7 +49,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     selection_ = new SelectionModel(this);
     undo_ = new QUndoStack(this);
     limit_->setUndoStack(undo_);
+    selection_->setUndoStack(undo_);
     recent_ = new RecentWorkspaces(this);
+    loader_ = new WorkspaceLoader(controller_, this);
+    data_ = new DeviceData(controller_, this);
     createCentral();
     createDocks();
     createMenus();
@@ -77,11 +74,11 @@ void MainWindow::createCentral() {
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 2);
 
-    auto* controls = new ControlBar(limit_, central);
-    deviceCombo_ = controls->deviceCombo();
-    yMetricCombo_ = controls->yMetricCombo();
-    limitWidget_ = controls->limitWidget();
-    layout->addWidget(controls);
+    controls_ = new ControlBar(limit_, central);
+    deviceCombo_ = controls_->deviceCombo();
+    yMetricCombo_ = controls_->yMetricCombo();
+    limitWidget_ = controls_->limitWidget();
+    layout->addWidget(controls_);
 
     answer_ = new AnswerLine(controller_, limit_, selection_, central);
     layout->addWidget(answer_);
@@ -159,8 +156,8 @@ void MainWindow::createDocks() {
 
 void MainWindow::createMenus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open Workspace..."), QKeySequence::Open, this,
-                    &MainWindow::chooseWorkspace)
+    file->addAction(tr("&Open Workspace..."), QKeySequence::Open, loader_,
+                    &WorkspaceLoader::chooseAndOpen)
         ->setToolTip(tr("Open a directory holding a workspace.db"));
     file->addAction(tr("&New Workspace..."), QKeySequence::New, this, &MainWindow::newWorkspace)
         ->setToolTip(tr("A workspace for a design space, a SuperTransformer and devices"));
@@ -173,7 +170,7 @@ void MainWindow::createMenus() {
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     QAction* undo = undo_->createUndoAction(this, tr("&Undo"));
     undo->setShortcut(QKeySequence::Undo);
-    undo->setToolTip(tr("Put the latency limit back where it was before the last move"));
+    undo->setToolTip(tr("Take back the last move of the latency limit or change of the reference"));
     QAction* redo = undo_->createRedoAction(this, tr("&Redo"));
     redo->setShortcut(QKeySequence::Redo);
     edit->addAction(undo);
@@ -206,59 +203,31 @@ void MainWindow::createMenus() {
 void MainWindow::createStatusBar() { status_ = new WorkspaceStatus(statusBar()); }
 
 void MainWindow::wire() {
-    connect(controller_, &SearchController::workspaceOpened, this, &MainWindow::onWorkspaceOpened);
-    connect(controller_, &SearchController::workspaceFailed, this, &MainWindow::onWorkspaceFailed);
-    connect(controller_, &SearchController::workspaceCreated, this,
-            [this](JobId job, const QString& dir) {
-                if (job != createJob_) return;
-                log(tr("Created workspace %1").arg(dir));
-                openWorkspace(dir);
-            });
-    connect(controller_, &SearchController::supernetLoaded, this, [this](JobId job, int divisor) {
-        if (job != openJob_ || !info_) return;
+    connect(loader_, &WorkspaceLoader::opened, this, &MainWindow::onWorkspaceOpened);
+    connect(loader_, &WorkspaceLoader::openFailed, this, &MainWindow::updateStatus);
+    connect(loader_, &WorkspaceLoader::supernetMissing, status_, &WorkspaceStatus::showSupernetProblem);
+    connect(loader_, &WorkspaceLoader::activity, status_, &WorkspaceStatus::showActivity);
+    connect(loader_, &WorkspaceLoader::logged, this, &MainWindow::log);
+    connect(loader_, &WorkspaceLoader::supernetLoaded, this, [this](int divisor) {
+        if (!info_) return;
         info_->widthDivisor = divisor;
         updateStatus();
     });
-    connect(controller_, &SearchController::checkpointRelocated, this,
-            [this](JobId job, const QString& path) {
-                if (job != relocateJob_ || !info_) return;
-                log(tr("SuperTransformer found at %1").arg(path));
-                openWorkspace(info_->dir);  // again, with it
-            });
-    connect(controller_, &SearchController::pointsReady, this, &MainWindow::onPoints);
-    connect(controller_, &SearchController::populationReady, this,
-            [this](JobId job, const StoredPopulation& p) {
-                if (job != populationJob_ || p.device != currentDevice() || searchPanel_->running())
-                    return;
-                population_->setPopulation(p.members, p.generation);
-                if (!p.members.empty()) {
-                    log(tr("%1: last stored search (run %2, under %3 ms), generation %4")
-                            .arg(p.device)
-                            .arg(p.runId)
-                            .arg(p.limitMs, 0, 'f', 1)
-                            .arg(p.generation));
-                }
-            });
-    connect(controller_, &SearchController::trustReady, this,
-            [this](JobId job, const PredictorTrust& t) {
-                if (job == trustJob_ && t.device == currentDevice()) trustPlot_->setTrust(t);
-            });
-    connect(
-        controller_, &SearchController::failed, this, [this](JobId job, const QString& message) {
-            if (job == openJob_) {  // the workspace opened, but its SuperTransformer did not load
-                status_->showSupernetProblem();
-                askForCheckpoint(message);
-                return;
-            }
-            if (job == relocateJob_) {
-                showError(tr("Not this SuperTransformer"), message);
-                return;
-            }
-            if (job != pointsJob_ && job != trustJob_ && job != populationJob_)
-                return;  // others have their own receivers
-            log(tr("Error: %1").arg(message));
-            statusBar()->showMessage(message, 10000);
-        });
+    connect(data_, &DeviceData::pointsReady, this, &MainWindow::onPoints);
+    connect(data_, &DeviceData::trustReady, trustPlot_, &TrustPlot::setTrust);
+    connect(data_, &DeviceData::populationReady, this, [this](const StoredPopulation& p) {
+        if (searchPanel_->running() || p.members.empty()) return;  // the live one wins
+        population_->setPopulation(p.members, p.generation);
+        log(tr("%1: last stored search (run %2, under %3 ms), generation %4")
+                .arg(p.device)
+                .arg(p.runId)
+                .arg(p.limitMs, 0, 'f', 1)
+                .arg(p.generation));
+    });
+    connect(data_, &DeviceData::problem, this, [this](const QString& message) {
+        log(tr("Error: %1").arg(message));
+        statusBar()->showMessage(message, 10000);
+    });
 
     plot_->follow(limit_, selection_);
     connect(limit_, &LimitModel::valueChanged, answer_, &AnswerLine::refresh);
@@ -282,7 +251,7 @@ void MainWindow::wire() {
     });
     connect(searchPanel_, &SearchPanel::searchEnded, this, &MainWindow::onSearchEnded);
     connect(searchPanel_, &SearchPanel::bleuEnded, this,
-            [this] { pointsJob_ = controller_->requestPoints(currentDevice()); });
+            [this] { data_->fetchPoints(currentDevice()); });
     connect(searchPanel_, &SearchPanel::message, this, &MainWindow::log);
 
     connect(archPanel_, &ArchitecturePanel::message, this,
@@ -297,7 +266,7 @@ void MainWindow::wire() {
             [this](const QString& m) { statusBar()->showMessage(m, 10000); });
     connect(jobs_, &JobsController::failed, this, &MainWindow::showError);
     connect(jobs_, &JobsController::measured, this, [this](const QString& device) {
-        if (info_ && device == currentDevice()) trustJob_ = controller_->requestTrust(device);
+        if (info_ && device == currentDevice()) data_->fetchTrust(device);
     });
     connect(recent_, &RecentWorkspaces::openRequested, this, &MainWindow::openWorkspace);
     connect(comparisonDock_, &QDockWidget::visibilityChanged, this, [this](bool visible) {
@@ -308,69 +277,19 @@ void MainWindow::wire() {
 // ---- workspace ------------------------------------------------------------------------------
 
 void MainWindow::setDataDir(const QString& dir) {
-    dataDir_ = dir;
+    loader_->setDataDir(dir);
     jobs_->setDataDir(dir);
 }
 
-void MainWindow::openWorkspace(const QString& dir) {
-    status_->showActivity(tr("Opening %1 …").arg(dir));
-    log(tr("Opening workspace %1").arg(dir));
-    openJob_ = controller_->openWorkspace(QDir(dir).absolutePath());
-}
+void MainWindow::openWorkspace(const QString& dir) { loader_->open(dir); }
 
-void MainWindow::chooseWorkspace() {
-    const QString start = info_ ? info_->dir : QDir::homePath();
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Open Workspace"), start);
-    if (!dir.isEmpty()) openWorkspace(dir);
-}
+void MainWindow::newWorkspace() { loader_->newWorkspace(); }
 
-void MainWindow::newWorkspace() {
-    NewWorkspaceDialog dialog(dataDir_, this);
-    if (dialog.exec() == QDialog::Accepted) createWorkspace(dialog.init());
-}
+void MainWindow::createWorkspace(const WorkspaceInit& init) { loader_->create(init); }
 
-void MainWindow::createWorkspace(const WorkspaceInit& init) {
-    status_->showActivity(tr("Creating workspace %1 …").arg(QString::fromStdString(init.dir)));
-    createJob_ = controller_->createWorkspace(init);
-}
+void MainWindow::locateCheckpoint(const QString& path) { loader_->locateCheckpoint(path); }
 
-void MainWindow::locateCheckpoint(const QString& path) {
-    relocateJob_ = controller_->relocateCheckpoint(path);
-}
-
-void MainWindow::askForCheckpoint(const QString& message) {
-    // A moved workspace whose SuperTransformer is not where it was: the user may point at it.
-    auto* box =
-        new QMessageBox(QMessageBox::Warning, tr("SuperTransformer not found"),
-                        tr("%1\n\nSearches need the SuperTransformer this workspace was made for. "
-                           "Locate the file (it is checked against the workspace's records)?")
-                            .arg(message),
-                        QMessageBox::Cancel, this);
-    box->setObjectName("locateCheckpointDialog");
-    QPushButton* locate = box->addButton(tr("Locate…"), QMessageBox::AcceptRole);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(locate, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Locate the SuperTransformer"),
-                                                          info_ ? info_->dir : QDir::homePath(),
-                                                          tr("SuperTransformers (*.pt)"));
-        if (!path.isEmpty()) locateCheckpoint(path);
-    });
-    box->open();
-}
-
-void MainWindow::onWorkspaceFailed(JobId job, const QString& dir, const QString& message) {
-    if (job != openJob_ && job != createJob_) return;
-    log(tr("Cannot open workspace %1: %2").arg(dir, message));
-    showError(job == createJob_ ? tr("Cannot create workspace") : tr("Cannot open workspace"),
-              tr("%1\n%2\n\n%3")
-                  .arg(job == createJob_ ? tr("Cannot create the workspace in")
-                                         : tr("Cannot open the workspace in"),
-                       dir, message));
-    updateStatus();
-}
-
-void MainWindow::onWorkspaceOpened(JobId job, const WorkspaceInfo& info) {
-    if (job != openJob_) return;
+void MainWindow::onWorkspaceOpened(const WorkspaceInfo& info) {
     info_ = info;
     recent_->remember(info.dir);
     setWindowTitle(tr("HAT Explorer — %1").arg(QDir(info.dir).dirName()));
@@ -397,15 +316,7 @@ void MainWindow::onWorkspaceOpened(JobId job, const WorkspaceInfo& info) {
             .arg(info.devices.size())
             .arg(info.checkpoint));
     updateStatus();
-    {
-        const QSignalBlocker block(deviceCombo_);
-        deviceCombo_->clear();
-        for (const auto& d : info.devices) {
-            deviceCombo_->addItem(QString::fromStdString(d.name));
-            deviceCombo_->setItemData(deviceCombo_->count() - 1, QString::fromStdString(d.source),
-                                      Qt::ToolTipRole);
-        }
-    }
+    controls_->setDevices(info.devices);
     if (info.devices.empty()) {
         answer_->showNote(tr("This workspace has no devices."));
         return;
@@ -416,16 +327,7 @@ void MainWindow::onWorkspaceOpened(JobId job, const WorkspaceInfo& info) {
 
 void MainWindow::restoreWorkspaceState() {
     const ViewSettings v = ViewSettings::load(info_->dir);
-    {
-        const QSignalBlocker block(deviceCombo_);
-        deviceCombo_->setCurrentIndex(std::max(0, deviceCombo_->findText(v.device)));
-    }
-    const int metric = std::clamp(v.yMetric, 0, yMetricCombo_->count() - 1);
-    {
-        const QSignalBlocker block(yMetricCombo_);
-        yMetricCombo_->setCurrentIndex(metric);
-    }
-    plot_->setYMetric(static_cast<ParetoPlot::YMetric>(metric));
+    plot_->setYMetric(static_cast<ParetoPlot::YMetric>(controls_->choose(v.device, v.yMetric)));
     // A reference remembered from another design space is forgotten.
     if (v.reference && geneIsValid(*v.reference, info_->space)) selection_->pin(v.reference);
 }
@@ -464,15 +366,12 @@ void MainWindow::refreshDevice() {
     plot_->rescaleToData();
     population_->clear();
     answer_->showNote(tr("Loading the architectures evaluated so far …"));
-    pointsJob_ = controller_->requestPoints(currentDevice());
-    populationJob_ = controller_->requestLastPopulation(currentDevice());
-    trustJob_ = controller_->requestTrust(currentDevice());
+    data_->fetch(currentDevice());
     answer_->refresh();
     updateStatus();
 }
 
-void MainWindow::onPoints(JobId job, const PointSet& set) {
-    if (job != pointsJob_ || set.device != currentDevice()) return;
+void MainWindow::onPoints(const PointSet& set) {
     plot_->setPoints(set.points);
     if (set.points.empty()) plot_->rescaleToData();
     markTrust();
@@ -498,7 +397,7 @@ void MainWindow::onSearchEnded(const SearchOutcome& out) {
     // The search's best is marked; the selection stays the user's (or follows the answer line).
     if (!out.best.gene.empty()) selection_->mark(out.best.gene);
     if (!comparisonDock_->visibleRegion().isEmpty()) comparisonView_->refresh();
-    pointsJob_ = controller_->requestPoints(currentDevice());
+    data_->fetchPoints(currentDevice());
     answer_->refresh();
 }
 
@@ -515,11 +414,7 @@ void MainWindow::showWarning(const QString& text) { statusBar()->showMessage(tex
 void MainWindow::log(const QString& line) { log_->add(line); }
 
 void MainWindow::showError(const QString& title, const QString& text) {
-    // Window-modal and non-blocking: the worker keeps delivering, and tests can find and close it.
-    auto* box = new QMessageBox(QMessageBox::Critical, title, text, QMessageBox::Ok, this);
-    box->setObjectName("errorDialog");
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    showErrorDialog(this, title, text);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -18,6 +18,8 @@ namespace hat::ui {
 class AnswerLine;
 class ArchitecturePanel;
 class ArchitectureView;
+class ControlBar;
+class DeviceData;
 class DeviceComparisonView;
 class ExportActions;
 class JobsController;
@@ -31,6 +33,7 @@ class RecentWorkspaces;
 class SearchPanel;
 class SelectionModel;
 class TrustPlot;
+class WorkspaceLoader;
 class WorkspaceStatus;
 
 class MainWindow : public QMainWindow {
@@ -90,10 +93,8 @@ class MainWindow : public QMainWindow {
     QDockWidget* addDock(const QString& title, const char* name, QWidget* content,
                          Qt::DockWidgetArea area);
 
-    void onWorkspaceOpened(JobId job, const WorkspaceInfo& info);
-    void askForCheckpoint(const QString& message);
-    void onWorkspaceFailed(JobId job, const QString& dir, const QString& message);
-    void onPoints(JobId job, const PointSet& set);
+    void onWorkspaceOpened(const WorkspaceInfo& info);
+    void onPoints(const PointSet& set);
     void onSearchEnded(const SearchOutcome& outcome);
     // The selected and the front's architectures on the predictor-trust plot.
     void markTrust();
@@ -102,7 +103,6 @@ class MainWindow : public QMainWindow {
     void updateStatus();
     void restoreWorkspaceState();
     void saveWorkspaceState() const;
-    void chooseWorkspace();
     void showError(const QString& title, const QString& text);
     void log(const QString& line);
 
@@ -111,13 +111,13 @@ class MainWindow : public QMainWindow {
     SelectionModel* selection_ = nullptr;
     QUndoStack* undo_ = nullptr;
     RecentWorkspaces* recent_ = nullptr;
+    WorkspaceLoader* loader_ = nullptr;
     ExportActions* exports_ = nullptr;
     JobsController* jobs_ = nullptr;
     std::optional<WorkspaceInfo> info_;
-    QString dataDir_;
-    // The window's newest requests: answers to older ones are dropped.
-    JobId openJob_ = 0, createJob_ = 0, pointsJob_ = 0, trustJob_ = 0, populationJob_ = 0, relocateJob_ = 0;
+    DeviceData* data_ = nullptr;
 
+    ControlBar* controls_ = nullptr;
     QComboBox* deviceCombo_ = nullptr;
     QComboBox* yMetricCombo_ = nullptr;
     LimitWidget* limitWidget_ = nullptr;

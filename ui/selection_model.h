@@ -9,6 +9,8 @@
 
 #include "core/space/gene.h"
 
+class QUndoStack;
+
 namespace hat::ui {
 
 class SelectionModel : public QObject {
@@ -24,6 +26,10 @@ class SelectionModel : public QObject {
     bool chosenByUser() const { return byUser_; }
 
     void pin(const std::optional<Gene>& reference);
+    // The user pinned or cleared the reference: as pin(), and Ctrl+Z puts the old one back.
+    void changeReference(const std::optional<Gene>& reference);
+    // Where changeReference() records its steps; null: no undo.
+    void setUndoStack(QUndoStack* stack) { undo_ = stack; }
     const std::optional<Gene>& reference() const { return reference_; }
 
     void mark(const std::optional<Gene>& best);
@@ -42,6 +48,7 @@ class SelectionModel : public QObject {
 
     std::optional<Gene> selected_, reference_, marked_;
     bool byUser_ = false;
+    QUndoStack* undo_ = nullptr;
 };
 
 }  // namespace hat::ui

@@ -1,5 +1,6 @@
 // SelectionModel: the user's selection stays; automatic ones only fill an empty or automatic one.
 #include <QSignalSpy>
+#include <QUndoStack>
 #include <QtTest>
 
 #include "ui/selection_model.h"
@@ -42,6 +43,28 @@ class TestSelectionModel : public QObject {
         s.reset();
         QVERIFY(!s.selected() && !s.marked() && !s.reference());
         QCOMPARE(pinned.count(), 1);
+    }
+
+    void pinAndClearByTheUserCanBeUndone() {
+        SelectionModel s;
+        QUndoStack undo;
+        s.setUndoStack(&undo);
+        const Gene a{1}, b{2};
+        s.changeReference(a);
+        s.changeReference(b);
+        s.changeReference(b);  // no change, no step
+        s.changeReference(std::nullopt);  // the deletion
+        QCOMPARE(undo.count(), 3);
+        QCOMPARE(undo.undoText(), QStringLiteral("Clear Reference"));
+        QVERIFY(!s.reference());
+        undo.undo();
+        QCOMPARE(*s.reference(), b);
+        undo.undo();
+        QCOMPARE(*s.reference(), a);
+        undo.redo();
+        QCOMPARE(*s.reference(), b);
+        s.pin(a);  // a restored reference (workspace open) is not an undo step
+        QCOMPARE(undo.count(), 3);
     }
 };
 
