@@ -11,10 +11,10 @@
 #include <random>
 
 #include "bench/fitness_bench_common.h"
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/space/sampling.h"
 #include "core/util/allocator.h"
-#include "core/util/compute_threads.h"
+#include "core/model/compute_threads.h"
 
 using namespace hat;
 using namespace hat::bench;
@@ -138,9 +138,13 @@ int main(int argc, char** argv) {
             evals.push_back({g, loss(rng), std::nullopt});
             lat.emplace_back(g, w.latency(device, g));
         }
-        w.db().addEvaluations(f.supernetId(), f.fitnessSetId(), evals);
-        w.db().addLatencies(deviceId, lat);
-        const auto stored = w.db().evaluationCount(f.supernetId(), f.fitnessSetId());
+        {
+            // Straight into the database, as a long history of searches would have left it.
+            WorkspaceDb db = WorkspaceDb::open(w.databasePath());
+            db.addEvaluations(f.supernetId(), f.fitnessSetId(), evals);
+            db.addLatencies(deviceId, lat);
+        }
+        const auto stored = w.evaluationCount();
         std::vector<double> limits, times;
         for (const auto& [g, l] : lat) limits.push_back(l.ms);
         std::sort(limits.begin(), limits.end());

@@ -14,10 +14,10 @@
 #include <random>
 
 #include "bench/fitness_bench_common.h"
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/space/sampling.h"
 #include "core/util/allocator.h"
-#include "core/util/compute_threads.h"
+#include "core/model/compute_threads.h"
 #include "ui/limit_model.h"
 #include "ui/main_window.h"
 #include "ui/search_panel.h"

@@ -12,7 +12,7 @@
 #include "core/data/batching.h"
 #include "core/data/dictionary.h"
 #include "core/data/parallel_corpus.h"
-#include "core/search/supernet_fitness.h"
+#include "core/workspace/supernet_fitness.h"
 #include "core/space/gene.h"
 #include "core/space/sampling.h"
 

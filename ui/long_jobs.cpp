@@ -2,7 +2,7 @@
 
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_predictor.h"
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/train/training_record.h"
 #include "core/util/error.h"
 

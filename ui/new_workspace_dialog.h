@@ -4,7 +4,7 @@
 // the devices to search for. Produces a WorkspaceInit; the worker thread creates it.
 #include <QDialog>
 
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 
 class QDialogButtonBox;
 class QFormLayout;

@@ -6,7 +6,7 @@
 #include <cmath>
 #include <limits>
 
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
 #include "ui/limit_model.h"
@@ -285,6 +285,9 @@ void ParetoPlot::setLimit(double ms) {
     limitLine_->point2->setCoords(ms, 1);
     limitLabel_->position->setCoords(ms, 0.0);
     limitLabel_->setText(tr("limit %1 ms").arg(ms, 0, 'f', 1));
+    // No limit yet (no workspace, or a device without a range): no line claiming one of 0 ms.
+    limitLine_->setVisible(ms > 0.0);
+    limitLabel_->setVisible(ms > 0.0);
     replot(rpQueuedReplot);
 }
 

@@ -89,14 +89,29 @@ QVariant PopulationModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant PopulationModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    switch (section) {
-    case Rank: return tr("Rank");
-    case ValidLoss: return tr("Valid loss");
-    case Latency: return tr("Latency (ms)");
-    case UpperLatency: return tr("Upper (ms)");
-    case Params: return tr("Params (M)");
-    case Summary: return tr("Architecture");
+    if (orientation != Qt::Horizontal) return {};
+    // Short headers keep the numeric columns narrow, so the architecture gets the row; the
+    // tooltip says the rest.
+    if (role == Qt::DisplayRole) {
+        switch (section) {
+        case Rank: return tr("#");
+        case ValidLoss: return tr("Loss");
+        case Latency: return tr("ms");
+        case UpperLatency: return tr("Upper ms");
+        case Params: return tr("Params M");
+        case Summary: return tr("Architecture");
+        }
+    }
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case Rank: return tr("Rank in the generation, best first");
+        case ValidLoss: return tr("Validation loss on the fitness set (bits per token; lower is better)");
+        case Latency: return tr("Predicted latency on the device (ms)");
+        case UpperLatency: return tr("Upper end of the predictor's 90% interval (ms)");
+        case Params: return tr("Parameters of the SubTransformer, in millions");
+        case Summary: return tr("The SubTransformer: embedding width x layers, FFN, heads, "
+                                "arbitrary encoder-decoder attention");
+        }
     }
     return {};
 }

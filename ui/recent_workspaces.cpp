@@ -7,7 +7,7 @@
 #include <QStandardPaths>
 #include <exception>
 
-#include "core/search/workspace_copy.h"
+#include "core/workspace/workspace_copy.h"
 
 namespace hat::ui {
 

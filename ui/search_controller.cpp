@@ -6,7 +6,7 @@
 #include "core/export/points_csv.h"
 #include "core/export/subtransformer_file.h"
 #include "core/export/workspace_export.h"
-#include "core/util/compute_threads.h"
+#include "core/model/compute_threads.h"
 #include "core/util/error.h"
 
 namespace hat::ui {
@@ -85,12 +85,10 @@ JobId SearchController::openWorkspace(const QString& dir) {
             info.space = ws->space();
             info.devices = ws->devices();
             info.checkpoint = q(ws->checkpointPath());
-            const auto split = ws->db().meta("fitness_split").value_or("?");
-            const auto n = ws->db().meta("fitness_sentences").value_or("?");
-            const bool spread = ws->db().meta("fitness_sampling").value_or("first") == "spread";
-            info.fitnessSet =
-                q(split) +
-                (spread ? tr(", %1 sentences spread") : tr(", first %1 sentences")).arg(q(n));
+            const FitnessSetOptions fitness = ws->fitnessSet();
+            info.fitnessSet = q(fitness.split) + (fitness.spread ? tr(", %1 sentences spread")
+                                                                 : tr(", first %1 sentences"))
+                                                     .arg(fitness.sentences);
             // The limit's range on each device is known before anything is evaluated: two
             // predictor calls per device.
             for (const DeviceRecord& d : info.devices) info.ranges.push_back(ws->latencyRange(d.name));
@@ -216,12 +214,12 @@ JobId SearchController::requestLastPopulation(const QString& device) {
         try {
             StoredPopulation p;
             p.device = device;
-            WorkspaceDb& db = w->ws->db();
-            if (const auto run = db.latestRun(w->ws->device(device.toStdString()).id)) {
+            if (const auto run = w->ws->latestRun(device.toStdString())) {
                 p.runId = run->id;
                 p.limitMs = run->maxLatencyMs;
-                p.generation = db.generationCount(run->id) - 1;
-                p.members = db.generationMembers(run->id, p.generation);
+                StoredGeneration last = w->ws->lastGeneration(run->id);
+                p.generation = last.generation;
+                p.members = std::move(last.members);
             }
             deliver([this, id, p = std::move(p)] {
                 if (id == latestPopulation_) Q_EMIT populationReady(id, p);

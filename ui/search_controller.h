@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "core/latency/latency_predictor.h"
-#include "core/search/device_comparison.h"
-#include "core/search/workspace.h"
+#include "core/workspace/device_comparison.h"
+#include "core/workspace/workspace.h"
 
 class QThread;
 
@@ -72,7 +72,7 @@ struct PredictorTrust {
     std::vector<MeasurementRecord> measured;  // measured here from the explorer, oldest first
 };
 
-// Devices side by side at one relative limit (see core/search/device_comparison.h).
+// Devices side by side at one relative limit (see core/workspace/device_comparison.h).
 struct DeviceComparison {
     double relative = 0.5;
     bool useUpper = false;

@@ -12,14 +12,31 @@
 
 namespace hat::cli {
 
+const CommandSpec& archInfoSpec() {
+    static const CommandSpec spec{
+        "arch info",
+        "parameters, FLOPs and latency features of one SubTransformer",
+        "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--json]",
+        "Parameters are counted as HAT counts them: without the embeddings and the output "
+        "projection.",
+        {{"ARCH.yml", "the SubTransformer, in HAT's YAML"}},
+        {valueOption("--space", "SPACE.yml", "the design space the SubTransformer lies in"),
+         valueOption("--src-len", "N", "source sentence length in tokens, for the FLOPs", "30"),
+         valueOption("--tgt-len", "N", "target sentence length in tokens, for the FLOPs", "30"),
+         valueOption("--vocab", "V", "output projection width counted in the FLOPs; 0: none", "0"),
+         switchOption("--json", "print JSON instead of text")},
+    };
+    return spec;
+}
+
 int cmdArchInfo(const std::vector<std::string>& argv) {
-    Args args(argv, {"--space", "--src-len", "--tgt-len", "--vocab"}, {"--json"});
+    const Args args(argv, archInfoSpec());
     args.expectPositional(1, "ARCH.yml");
     const DesignSpace space = DesignSpace::loadYaml(args.require("--space"));
     const SubConfig config = loadSubConfig(args.positional()[0], &space);
-    const int srcLen = args.getInt("--src-len", 30);
-    const int tgtLen = args.getInt("--tgt-len", 30);
-    const int vocab = args.getInt("--vocab", 0);
+    const int srcLen = args.getInt("--src-len");
+    const int tgtLen = args.getInt("--tgt-len");
+    const int vocab = args.getInt("--vocab");
     if (srcLen <= 0 || tgtLen <= 0 || vocab < 0) throw UsageError("lengths must be positive");
 
     const Gene gene = configToGene(config, space);
@@ -55,8 +72,23 @@ int cmdArchInfo(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& archSampleSpec() {
+    static const CommandSpec spec{
+        "arch sample",
+        "one random SubTransformer, drawn as HAT's sampler draws it",
+        "--space SPACE.yml --seed N [--json]",
+        "The same seed gives the same SubTransformer as HAT's utils.sample_configs with "
+        "rand_seed = N.",
+        {},
+        {valueOption("--space", "SPACE.yml", "the design space to sample"),
+         valueOption("--seed", "N", "the random seed, 0 or more (required)"),
+         switchOption("--json", "print JSON instead of HAT's YAML")},
+    };
+    return spec;
+}
+
 int cmdArchSample(const std::vector<std::string>& argv) {
-    Args args(argv, {"--space", "--seed"}, {"--json"});
+    const Args args(argv, archSampleSpec());
     args.expectPositional(0, "no positional arguments");
     const DesignSpace space = DesignSpace::loadYaml(args.require("--space"));
     if (!args.has("--seed")) throw UsageError("missing required option --seed");

@@ -7,9 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
-#include <map>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <set>
 
 #include "core/eval/bleu.h"
@@ -20,58 +18,11 @@ namespace hat::cli {
 
 namespace {
 
-struct BleuCommandLine {
-    std::vector<std::string> files;  // HYP, then REFs
-    std::map<std::string, std::string> values;
-    std::set<std::string> switches;
-};
-
-const std::set<std::string> kValueOptions = {"--tokenize", "--smooth-method", "--smooth-value",
-                                             "--metric", "--chrf-word-order"};
-const std::set<std::string> kSwitches = {"--lowercase", "--effective-order", "--json", "--help"};
 // Options that only make sense for one metric; giving them to the other is a mistake we report
 // rather than silently ignore.
 const std::set<std::string> kBleuOnly = {"--tokenize", "--smooth-method", "--smooth-value",
                                          "--effective-order"};
 const std::set<std::string> kChrfOnly = {"--chrf-word-order"};
-
-BleuCommandLine parse(const std::vector<std::string>& args) {
-    BleuCommandLine cl;
-    bool optionsEnded = false;
-    for (size_t i = 0; i < args.size(); ++i) {
-        const std::string& arg = args[i];
-        if (optionsEnded || arg.size() < 2 || arg[0] != '-') {
-            cl.files.push_back(arg);
-            continue;
-        }
-        if (arg == "--") {
-            optionsEnded = true;
-            continue;
-        }
-        std::string name = arg;
-        std::optional<std::string> inlineValue;
-        if (const size_t eq = arg.find('='); eq != std::string::npos) {
-            name = arg.substr(0, eq);
-            inlineValue = arg.substr(eq + 1);
-        }
-        if (name == "-h") name = "--help";
-        if (kValueOptions.count(name)) {
-            if (cl.values.count(name)) fail("", name + " given twice");
-            if (inlineValue) {
-                cl.values[name] = *inlineValue;
-            } else {
-                if (i + 1 >= args.size()) fail("", name + " needs a value");
-                cl.values[name] = args[++i];
-            }
-        } else if (kSwitches.count(name)) {
-            if (inlineValue) fail("", name + " takes no value");
-            cl.switches.insert(name);
-        } else {
-            fail("", "unknown option " + name);
-        }
-    }
-    return cl;
-}
 
 double parseDouble(const std::string& option, const std::string& text) {
     errno = 0;
@@ -91,11 +42,6 @@ int parseNonNegativeInt(const std::string& option, const std::string& text) {
     return static_cast<int>(v);
 }
 
-std::string value(const BleuCommandLine& cl, const std::string& name, const std::string& fallback) {
-    const auto it = cl.values.find(name);
-    return it == cl.values.end() ? fallback : it->second;
-}
-
 // Names the option in errors from core parsers ("--tokenize: unknown tokenizer ...").
 template <typename Parse>
 auto withOption(const std::string& option, Parse parse) {
@@ -106,24 +52,20 @@ auto withOption(const std::string& option, Parse parse) {
     }
 }
 
-bool given(const BleuCommandLine& cl, const std::string& name) {
-    return cl.values.count(name) > 0 || cl.switches.count(name) > 0;
-}
-
-int runBleu(const BleuCommandLine& cl, const std::vector<std::string>& refs, bool json) {
+int runBleu(const Args& args, const std::vector<std::string>& refs, bool json) {
     BleuOptions options;
-    options.tokenize = withOption(
-        "--tokenize", [&] { return parseBleuTokenizer(value(cl, "--tokenize", "13a")); });
-    options.lowercase = cl.switches.count("--lowercase") > 0;
+    options.tokenize =
+        withOption("--tokenize", [&] { return parseBleuTokenizer(args.get("--tokenize")); });
+    options.lowercase = args.has("--lowercase");
     options.smoothMethod = withOption(
-        "--smooth-method", [&] { return parseBleuSmoothing(value(cl, "--smooth-method", "exp")); });
-    if (given(cl, "--smooth-value")) {
-        options.smoothValue = parseDouble("--smooth-value", value(cl, "--smooth-value", ""));
+        "--smooth-method", [&] { return parseBleuSmoothing(args.get("--smooth-method")); });
+    if (args.has("--smooth-value")) {
+        options.smoothValue = parseDouble("--smooth-value", args.get("--smooth-value"));
     }
-    options.effectiveOrder = cl.switches.count("--effective-order") > 0;
+    options.effectiveOrder = args.has("--effective-order");
     validateBleuOptions(options);
 
-    const BleuResult r = corpusBleuFiles(cl.files[0], refs, options);
+    const BleuResult r = corpusBleuFiles(args.positional()[0], refs, options);
     if (json) {
         nlohmann::ordered_json j;
         j["metric"] = "bleu";
@@ -144,16 +86,15 @@ int runBleu(const BleuCommandLine& cl, const std::vector<std::string>& refs, boo
     return 0;
 }
 
-int runChrf(const BleuCommandLine& cl, const std::vector<std::string>& refs, bool json) {
+int runChrf(const Args& args, const std::vector<std::string>& refs, bool json) {
     ChrfOptions options;
-    options.lowercase = cl.switches.count("--lowercase") > 0;
-    if (given(cl, "--chrf-word-order")) {
-        options.wordOrder =
-            parseNonNegativeInt("--chrf-word-order", value(cl, "--chrf-word-order", ""));
+    options.lowercase = args.has("--lowercase");
+    if (args.has("--chrf-word-order")) {
+        options.wordOrder = parseNonNegativeInt("--chrf-word-order", args.get("--chrf-word-order"));
     }
     validateChrfOptions(options);
 
-    const ChrfResult r = corpusChrfFiles(cl.files[0], refs, options);
+    const ChrfResult r = corpusChrfFiles(args.positional()[0], refs, options);
     if (json) {
         nlohmann::ordered_json stats = nlohmann::ordered_json::array();
         for (const ChrfNgramStats& s : r.stats)
@@ -176,24 +117,49 @@ int runChrf(const BleuCommandLine& cl, const std::vector<std::string>& refs, boo
 
 }  // namespace
 
-int cmdBleu(const std::vector<std::string>& args) {
+const CommandSpec& bleuSpec() {
+    static const CommandSpec spec{
+        "bleu",
+        "sacreBLEU-compatible BLEU or chrF of a hypothesis file against references",
+        kBleuUsage,
+        "The score sacreBLEU's CLI gives on the same files. The text output keeps sacreBLEU's "
+        "two decimals, --json reports the score unrounded. Files are read line by line and must "
+        "have the same number of lines.",
+        {{"HYP", "the hypotheses, one sentence per line"},
+         {"REF", "a reference file per reference stream, line for line with HYP"}},
+        {valueOption("--metric", "bleu|chrf", "the metric", "bleu"),
+         valueOption("--tokenize", "13a|intl|char|none", "BLEU tokenizer", "13a"),
+         switchOption("--lowercase", "compare lowercased text"),
+         valueOption("--smooth-method", "exp|floor|add-k|none", "BLEU smoothing", "exp"),
+         valueOption("--smooth-value", "V",
+                     "BLEU smoothing value (default: sacreBLEU's, 0.1 for floor, 1 for add-k)"),
+         switchOption("--effective-order", "BLEU averaged over the orders that have n-grams"),
+         valueOption("--chrf-word-order", "N", "chrF word n-gram order, 0 to 100; 2 gives chrF++",
+                     std::to_string(ChrfOptions().wordOrder)),
+         switchOption("--json", "print every statistic as JSON")},
+    };
+    return spec;
+}
+
+int cmdBleu(const std::vector<std::string>& argv) {
     try {
-        const BleuCommandLine cl = parse(args);
-        if (cl.switches.count("--help")) {
-            std::cout << "usage: hat bleu " << kBleuUsage << "\n";
-            return 0;
-        }
-        if (cl.files.size() < 2) fail("", "need a hypothesis file and at least one reference file");
-        const std::string metric = value(cl, "--metric", "bleu");
+        const Args args(argv, bleuSpec());
+        const std::vector<std::string>& files = args.positional();
+        if (files.size() < 2) fail("", "need a hypothesis file and at least one reference file");
+        const std::string metric = args.get("--metric");
         if (metric != "bleu" && metric != "chrf")
             fail("", "--metric: unknown metric '" + metric + "' (expected bleu or chrf)");
         const std::set<std::string>& foreign = metric == "bleu" ? kChrfOnly : kBleuOnly;
         for (const std::string& option : foreign) {
-            if (given(cl, option)) fail("", option + " does not apply to --metric " + metric);
+            if (args.has(option)) fail("", option + " does not apply to --metric " + metric);
         }
-        const std::vector<std::string> refs(cl.files.begin() + 1, cl.files.end());
-        const bool json = cl.switches.count("--json") > 0;
-        return metric == "bleu" ? runBleu(cl, refs, json) : runChrf(cl, refs, json);
+        const std::vector<std::string> refs(files.begin() + 1, files.end());
+        const bool json = args.has("--json");
+        return metric == "bleu" ? runBleu(args, refs, json) : runChrf(args, refs, json);
+    } catch (const UsageError& e) {
+        // One line and no usage line, unlike the other commands: scripts compare this output.
+        std::cerr << "hat bleu: " << e.what() << "\n";
+        return 2;
     } catch (const Error& e) {
         std::cerr << "hat bleu: " << e.what() << "\n";
         return 2;

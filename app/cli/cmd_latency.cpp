@@ -53,22 +53,57 @@ void printReport(const PredictionReport& r, double level) {
 }
 
 double hatLatNorm(const Args& args) {
-    const double v = args.getDouble("--hat-lat-norm", 0.0);
+    const double v = args.getDouble("--hat-lat-norm");
     if (v < 0) throw UsageError("--hat-lat-norm must be positive");
     return v;
 }
 
+Option hatLatNormOption(const std::string& help) {
+    return valueOption("--hat-lat-norm", "N", help, "0");
+}
+
 }  // namespace
 
+const CommandSpec& latencyMeasureSpec() {
+    static const CommandSpec spec = [] {
+        const MeasureOptions o;
+        return CommandSpec{
+            "latency measure",
+            "measure SubTransformers' latency on this machine into a latency dataset",
+            "--space S.yml --out FILE.csv (--samples N [--seed N] | --arch ARCH.yml) [--threads T] "
+            "[--runs R] [--warmups W] [--src-len L] [--tgt-len L] [--beam B] [--vocab V] [--quiet]",
+            "Sampled architectures are measured one after another; an interrupted run resumes from "
+            "the rows FILE.csv already holds when the same command is run again. Every row records "
+            "the protocol it was measured with.",
+            {},
+            {valueOption("--space", "S.yml", "the design space to sample from"),
+             valueOption("--out", "FILE.csv", "the latency dataset to write or add to"),
+             valueOption("--samples", "N", "how many sampled SubTransformers the dataset holds"),
+             valueOption("--seed", "N", "sampling seed, 0 or more", "1"),
+             valueOption("--arch", "ARCH.yml",
+                         "measure this one SubTransformer instead of sampling"),
+             valueOption("--threads", "T", "LibTorch threads", std::to_string(o.threads)),
+             valueOption("--runs", "R", "timed runs per SubTransformer", std::to_string(o.runs)),
+             valueOption("--warmups", "W", "untimed runs before them", std::to_string(o.warmups)),
+             valueOption("--src-len", "L", "source sentence length in tokens",
+                         std::to_string(o.srcLen)),
+             valueOption("--tgt-len", "L", "target tokens generated", std::to_string(o.tgtLen)),
+             valueOption("--beam", "B", "beam size", std::to_string(o.beam)),
+             valueOption("--vocab", "V", "output projection width, 8 or more",
+                         std::to_string(o.vocab)),
+             switchOption("--quiet", "no protocol or progress lines on stderr")},
+        };
+    }();
+    return spec;
+}
+
 int cmdLatencyMeasure(const std::vector<std::string>& argv) {
-    Args args(argv, {"--space", "--samples", "--threads", "--out", "--seed", "--runs", "--warmups",
-                     "--src-len", "--tgt-len", "--beam", "--vocab", "--arch"},
-              {"--quiet"});
+    const Args args(argv, latencyMeasureSpec());
     args.expectPositional(0, "no positional arguments");
     const DesignSpace space = DesignSpace::loadYaml(args.require("--space"));
     const std::string out = args.require("--out");
     MeasureOptions o;
-    o.threads = args.getInt("--threads", 1);
+    o.threads = args.getInt("--threads", o.threads);
     o.runs = args.getInt("--runs", o.runs);
     o.warmups = args.getInt("--warmups", o.warmups);
     o.srcLen = args.getInt("--src-len", o.srcLen);
@@ -96,7 +131,7 @@ int cmdLatencyMeasure(const std::vector<std::string>& argv) {
     }
     const int samples = args.getInt("--samples", 0);
     if (samples < 1) throw UsageError("--samples must be at least 1 (or give --arch)");
-    const int seed = args.getInt("--seed", 1);
+    const int seed = args.getInt("--seed");
     if (seed < 0) throw UsageError("--seed must be non-negative");
     const CancelToken* cancel = cancelOnInterrupt();
     if (!quiet) std::fprintf(stderr, "protocol: %s\n", protocolFor(o).summary().c_str());
@@ -118,8 +153,24 @@ int cmdLatencyMeasure(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& latencyPredictSpec() {
+    static const CommandSpec spec{
+        "latency predict",
+        "a latency predictor's estimate for one SubTransformer",
+        "--predictor P [--space S.yml] [--hat-lat-norm N] [--json] ARCH.yml",
+        "",
+        {{"ARCH.yml", "the SubTransformer, in HAT's YAML"}},
+        {valueOption("--predictor", "P", "the predictor file: ours, or HAT's own .pt"),
+         valueOption("--space", "S.yml",
+                     "the design space ARCH.yml must lie in (default: the predictor's own)"),
+         hatLatNormOption("lat_norm of a HAT predictor file; 0 takes HAT's value for its name"),
+         switchOption("--json", "print JSON instead of text")},
+    };
+    return spec;
+}
+
 int cmdLatencyPredict(const std::vector<std::string>& argv) {
-    Args args(argv, {"--predictor", "--space", "--hat-lat-norm"}, {"--json"});
+    const Args args(argv, latencyPredictSpec());
     args.expectPositional(1, "ARCH.yml");
     const LatencyPredictor p = LatencyPredictor::load(args.require("--predictor"), hatLatNorm(args));
     // The space the architecture must lie in: the one given, else the predictor's own.
@@ -156,8 +207,20 @@ int cmdLatencyPredict(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& latencyDevicesSpec() {
+    static const CommandSpec spec{
+        "latency devices",
+        "the built-in latency devices: HAT's measured ones and this machine",
+        "[--json]",
+        "",
+        {},
+        {switchOption("--json", "every device's details (dataset, predictor, provenance) as JSON")},
+    };
+    return spec;
+}
+
 int cmdLatencyDevices(const std::vector<std::string>& argv) {
-    Args args(argv, {}, {"--json"});
+    const Args args(argv, latencyDevicesSpec());
     args.expectPositional(0, "no positional arguments");
     nlohmann::json all = nlohmann::json::array();
     for (const auto& d : builtinDevices()) {
@@ -174,15 +237,42 @@ int cmdLatencyDevices(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& predictorTrainSpec() {
+    static const CommandSpec spec = [] {
+        const PredictorTrainOptions o;
+        return CommandSpec{
+            "predictor train",
+            "train a latency predictor on a latency dataset",
+            "--dataset CSV --out P [--seed N] [--space S.yml] [--steps N] [--folds K] [--threads "
+            "T] "
+            "[--hat-recipe [--hat-lat-norm N]] [--json] [--quiet]",
+            "Reports the predictor's accuracy on held-out (out-of-fold) predictions of the "
+            "training rows.",
+            {},
+            {valueOption("--dataset", "CSV", "the latency dataset (hat latency measure's CSV)"),
+             valueOption("--out", "P", "where to save the predictor"),
+             valueOption("--seed", "N", "training seed, 0 or more", "1"),
+             valueOption("--space", "S.yml", "a design space saved with the predictor"),
+             valueOption("--steps", "N", "training steps", std::to_string(o.steps)),
+             valueOption("--folds", "K", "cross-fitting folds: 0, or 2 or more",
+                         std::to_string(o.folds)),
+             valueOption("--threads", "T", "LibTorch threads, 0 for LibTorch's own choice", "0"),
+             switchOption("--hat-recipe", "HAT's latency_predictor.py recipe instead of ours"),
+             hatLatNormOption("the recipe's lat_norm; 0 takes HAT's value for the dataset's name"),
+             switchOption("--json", "print JSON instead of text"),
+             switchOption("--quiet", "no progress lines on stderr")},
+        };
+    }();
+    return spec;
+}
+
 int cmdPredictorTrain(const std::vector<std::string>& argv) {
-    Args args(argv, {"--dataset", "--out", "--seed", "--space", "--steps", "--folds", "--threads",
-                     "--hat-lat-norm"},
-              {"--json", "--hat-recipe", "--quiet"});
+    const Args args(argv, predictorTrainSpec());
     args.expectPositional(0, "no positional arguments");
     const LatencyDataset data = LatencyDataset::load(args.require("--dataset"));
     const std::string out = args.require("--out");
     PredictorTrainOptions o;
-    const int seed = args.getInt("--seed", 1);
+    const int seed = args.getInt("--seed");
     if (seed < 0) throw UsageError("--seed must be non-negative");
     o.seed = static_cast<uint64_t>(seed);
     o.steps = args.getInt("--steps", o.steps);
@@ -192,7 +282,7 @@ int cmdPredictorTrain(const std::vector<std::string>& argv) {
     if (o.steps < 1 || o.folds < 0 || o.folds == 1) {
         throw UsageError("--steps must be >= 1 and --folds 0 or >= 2");
     }
-    const int threads = args.getInt("--threads", 0);
+    const int threads = args.getInt("--threads");
     if (threads < 0) throw UsageError("--threads must be positive");
     o.threads = threads;
     const bool quiet = args.has("--quiet") || args.has("--json");
@@ -224,8 +314,23 @@ int cmdPredictorTrain(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& predictorEvalSpec() {
+    static const CommandSpec spec{
+        "predictor eval",
+        "a latency predictor's accuracy on a latency dataset",
+        "--predictor P --dataset CSV [--hat-lat-norm N] [--json]",
+        "",
+        {},
+        {valueOption("--predictor", "P", "the predictor file: ours, or HAT's own .pt"),
+         valueOption("--dataset", "CSV", "the latency dataset to predict"),
+         hatLatNormOption("lat_norm of a HAT predictor file; 0 takes HAT's value for its name"),
+         switchOption("--json", "print JSON instead of text")},
+    };
+    return spec;
+}
+
 int cmdPredictorEval(const std::vector<std::string>& argv) {
-    Args args(argv, {"--predictor", "--dataset", "--hat-lat-norm"}, {"--json"});
+    const Args args(argv, predictorEvalSpec());
     args.expectPositional(0, "no positional arguments");
     const LatencyPredictor p = LatencyPredictor::load(args.require("--predictor"), hatLatNorm(args));
     const LatencyDataset data = LatencyDataset::load(args.require("--dataset"));

@@ -13,12 +13,12 @@
 #include "core/export/points_csv.h"
 #include "core/export/subtransformer_file.h"
 #include "core/export/workspace_export.h"
-#include "core/search/device_comparison.h"
-#include "core/search/workspace.h"
+#include "core/workspace/device_comparison.h"
+#include "core/workspace/workspace.h"
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
 #include "core/space/subconfig_io.h"
-#include "core/util/compute_threads.h"
+#include "core/model/compute_threads.h"
 #include "core/util/error.h"
 
 namespace hat::cli {
@@ -62,10 +62,37 @@ nlohmann::json candidateJson(const Candidate& c, const DesignSpace& space) {
 
 }  // namespace
 
+const CommandSpec& workspaceInitSpec() {
+    static const CommandSpec spec{
+        "workspace init",
+        "a new workspace: a SuperTransformer, its fitness set and latency devices",
+        "DIR --space S.yml --checkpoint C [--devices ID,...] [--corpus DIR --dict D --spm M] "
+        "[--fitness-sentences N] [--fitness-sampling spread|first] [--data-dir data]",
+        "The corpus, dictionary, subword model and languages default to those train_options.json "
+        "records next to the checkpoint.",
+        {{"DIR", "the workspace directory; DIR/workspace.db is created"}},
+        {valueOption("--space", "S.yml", "the design space"),
+         valueOption("--checkpoint", "C", "the SuperTransformer checkpoint"),
+         valueOption("--devices", "ID,...",
+                     "device ids (hat latency devices); default: every one with a predictor"),
+         valueOption("--corpus", "DIR", "the corpus the fitness set is taken from"),
+         valueOption("--dict", "D", "fairseq dictionary"),
+         valueOption("--spm", "M", "subword model"),
+         valueOption("--src", "LANG", "source language suffix"),
+         valueOption("--tgt", "LANG", "target language suffix"),
+         valueOption("--fitness-sentences", "N",
+                     "valid-split sentence pairs the loss is measured on; 0: all",
+                     std::to_string(FitnessSetOptions().sentences)),
+         valueOption("--fitness-sampling", "spread|first",
+                     "those pairs evenly spread over the split, or the first N", "spread"),
+         valueOption("--data-dir", "DIR",
+                     "the data/ folder with the devices' datasets and predictors", "data")},
+    };
+    return spec;
+}
+
 int cmdWorkspaceInit(const std::vector<std::string>& argv) {
-    Args args(argv, {"--space", "--checkpoint", "--devices", "--corpus", "--spm", "--dict", "--src", "--tgt",
-                     "--fitness-sentences", "--fitness-sampling", "--data-dir"},
-              {});
+    const Args args(argv, workspaceInitSpec());
     args.expectPositional(1, "DIR");
     WorkspaceInit in;
     in.dir = args.positional()[0];
@@ -82,13 +109,13 @@ int cmdWorkspaceInit(const std::vector<std::string>& argv) {
     if (args.has("--src")) in.fitness.sourceLang = args.get("--src", "en");
     if (args.has("--tgt")) in.fitness.targetLang = args.get("--tgt", "de");
     in.fitness.sentences = args.getInt("--fitness-sentences", in.fitness.sentences);
-    const std::string sampling = args.get("--fitness-sampling", "spread");
+    const std::string sampling = args.get("--fitness-sampling");
     if (sampling != "spread" && sampling != "first") {
         throw Error("--fitness-sampling must be 'spread' or 'first', not '" + sampling + "'");
     }
     in.fitness.spread = sampling == "spread";
     in.deviceIds = splitList(args.get("--devices", ""));
-    in.dataDir = args.get("--data-dir", "data");
+    in.dataDir = args.get("--data-dir");
     Workspace::init(in);
     Workspace w = Workspace::open(in.dir);
     std::cout << "created " << in.dir << "/workspace.db with devices:";
@@ -97,8 +124,20 @@ int cmdWorkspaceInit(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& workspaceCopySpec() {
+    static const CommandSpec spec{
+        "workspace copy",
+        "a working copy of a workspace (paths rebased, the source never written)",
+        "SRC DST   (a working copy of SRC in DST; SRC is not written)",
+        "",
+        {{"SRC", "the workspace directory to copy"}, {"DST", "the new workspace directory"}},
+        {},
+    };
+    return spec;
+}
+
 int cmdWorkspaceCopy(const std::vector<std::string>& argv) {
-    Args args(argv, {}, {});
+    const Args args(argv, workspaceCopySpec());
     args.expectPositional(2, "SRC DST");
     const std::string from = args.positional()[0], to = args.positional()[1];
     Workspace::copy(from, to);
@@ -106,10 +145,45 @@ int cmdWorkspaceCopy(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& searchSpec() {
+    static const CommandSpec spec = [] {
+        const EvolutionSettings s;
+        return CommandSpec{
+            "search",
+            "evolutionary search for the best SubTransformer under a device's latency limit",
+            "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] "
+            "[--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] "
+            "[--resume RUN] [--threads T] [--json]",
+            "Every generation is stored in the workspace: a killed run continues with --resume. "
+            "Prints the best SubTransformer as HAT's YAML.",
+            {},
+            {valueOption("--workspace", "DIR", "the workspace"),
+             valueOption("--device", "NAME", "the device whose predictor gives the latency"),
+             valueOption("--max-latency-ms", "L", "the latency limit in ms"),
+             valueOption("--seed", "N", "search seed", std::to_string(s.seed)),
+             valueOption("--generations", "G", "breeding rounds", std::to_string(s.generations)),
+             valueOption("--population", "P", "population size", std::to_string(s.population)),
+             valueOption("--parents", "K", "parents kept per generation",
+                         std::to_string(s.parents)),
+             valueOption("--mutations", "M", "children by mutation", std::to_string(s.mutations)),
+             valueOption("--crossovers", "C", "children by crossover",
+                         std::to_string(s.crossovers)),
+             valueOption("--mutation-prob", "X", "per-gene mutation probability",
+                         shownDefault(s.mutationProb)),
+             switchOption("--upper-bound",
+                          "limit the 90% interval's upper end, not the prediction"),
+             switchOption("--cold", "start from random samples, not the best stored evaluations"),
+             valueOption("--resume", "RUN", "continue run RUN from its last stored generation"),
+             valueOption("--threads", "T", "compute threads, 0 for LibTorch's own choice", "0"),
+             switchOption("--json", "print JSON instead of YAML (no progress lines)"),
+             switchOption("--quiet", "no progress lines on stderr")},
+        };
+    }();
+    return spec;
+}
+
 int cmdSearch(const std::vector<std::string>& argv) {
-    Args args(argv, {"--workspace", "--device", "--max-latency-ms", "--seed", "--generations", "--population",
-                     "--parents", "--mutations", "--crossovers", "--mutation-prob", "--threads", "--resume"},
-              {"--json", "--upper-bound", "--cold", "--quiet"});
+    const Args args(argv, searchSpec());
     args.expectPositional(0, "no positional arguments");
     if (args.getInt("--threads", 0) > 0) setComputeThreads(args.getInt("--threads", 0));
     Workspace w = Workspace::open(args.require("--workspace"));
@@ -123,7 +197,7 @@ int cmdSearch(const std::vector<std::string>& argv) {
         EvolutionSettings s;
         s.maxLatencyMs = args.getDouble("--max-latency-ms", 0.0);
         if (!args.has("--max-latency-ms")) throw UsageError("missing required option --max-latency-ms");
-        s.seed = static_cast<uint64_t>(args.getInt("--seed", 1));
+        s.seed = static_cast<uint64_t>(args.getInt("--seed"));
         s.generations = args.getInt("--generations", s.generations);
         s.population = args.getInt("--population", s.population);
         s.parents = args.getInt("--parents", s.parents);
@@ -155,8 +229,26 @@ int cmdSearch(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& paretoSpec() {
+    static const CommandSpec spec{
+        "pareto",
+        "the evaluated SubTransformers on a device's latency/loss Pareto front",
+        "--workspace DIR --device NAME [--csv] [--all] [--upper-bound] [--bleu [--threads T]]",
+        "",
+        {},
+        {valueOption("--workspace", "DIR", "the workspace"),
+         valueOption("--device", "NAME", "the device whose latency is used"),
+         switchOption("--csv", "print the points as CSV"),
+         switchOption("--all", "every evaluated SubTransformer, not only the front"),
+         switchOption("--upper-bound", "latency as the 90% interval's upper end"),
+         switchOption("--bleu", "translate the listed SubTransformers that lack a BLEU score"),
+         valueOption("--threads", "T", "compute threads, 0 for LibTorch's own choice", "0")},
+    };
+    return spec;
+}
+
 int cmdPareto(const std::vector<std::string>& argv) {
-    Args args(argv, {"--workspace", "--device", "--threads"}, {"--csv", "--all", "--upper-bound", "--bleu"});
+    const Args args(argv, paretoSpec());
     args.expectPositional(0, "no positional arguments");
     Workspace w = Workspace::open(args.require("--workspace"));
     const std::string device = args.require("--device");
@@ -190,15 +282,33 @@ int cmdPareto(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& compareSpec() {
+    static const CommandSpec spec{
+        "compare",
+        "each device's best evaluated SubTransformer at a comparable latency limit",
+        "--workspace DIR [--devices A,B,...] [--relative-limit 0.5] [--upper-bound] [--json]",
+        "",
+        {},
+        {valueOption("--workspace", "DIR", "the workspace"),
+         valueOption("--devices", "A,B,...", "the devices; default: all of the workspace's"),
+         valueOption("--relative-limit", "F",
+                     "each device's limit: this far from its smallest to its largest latency",
+                     "0.5"),
+         switchOption("--upper-bound", "limit the 90% interval's upper end, not the prediction"),
+         switchOption("--json", "print JSON instead of text")},
+    };
+    return spec;
+}
+
 int cmdCompare(const std::vector<std::string>& argv) {
-    Args args(argv, {"--workspace", "--devices", "--relative-limit"}, {"--upper-bound", "--json"});
+    const Args args(argv, compareSpec());
     args.expectPositional(0, "no positional arguments");
     Workspace w = Workspace::open(args.require("--workspace"));
     std::vector<std::string> devices = splitList(args.get("--devices", ""));
     if (devices.empty()) {
         for (const auto& d : w.devices()) devices.push_back(d.name);
     }
-    const double relative = args.getDouble("--relative-limit", 0.5);
+    const double relative = args.getDouble("--relative-limit");
     if (!(relative >= 0.0 && relative <= 1.0)) throw UsageError("--relative-limit must be between 0 and 1");
     const auto rows = compareDevices(w, devices, relative, args.has("--upper-bound"));
     const DesignSpace space = w.space();
@@ -252,8 +362,23 @@ void printMeasurement(const MeasurementRecord& m, const DesignSpace& space) {
 }
 }  // namespace
 
+const CommandSpec& workspaceMeasureSpec() {
+    static const CommandSpec spec{
+        "workspace measure",
+        "measure a SubTransformer here and store it, or list the stored measurements",
+        "--workspace DIR --device NAME [ARCH.yml] [--json]   (no ARCH: list the stored "
+        "measurements)",
+        "",
+        {{"ARCH.yml", "the SubTransformer to measure; without it, the stored ones are listed"}},
+        {valueOption("--workspace", "DIR", "the workspace"),
+         valueOption("--device", "NAME", "the device (a local one to measure on)"),
+         switchOption("--json", "print JSON instead of text")},
+    };
+    return spec;
+}
+
 int cmdWorkspaceMeasure(const std::vector<std::string>& argv) {
-    Args args(argv, {"--workspace", "--device"}, {"--json"});
+    const Args args(argv, workspaceMeasureSpec());
     if (args.positional().size() > 1) throw UsageError("at most one ARCH.yml");
     Workspace w = Workspace::open(args.require("--workspace"));
     const std::string device = w.device(args.require("--device")).name;
@@ -285,19 +410,34 @@ int cmdWorkspaceMeasure(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& exportSpec() {
+    static const CommandSpec spec{
+        "export",
+        "the best SubTransformer of a search run's last generation, or all of it",
+        "--workspace DIR --run ID --format yaml|json|csv",
+        "yaml is HAT's SubTransformer file, json adds the run's details, csv lists the "
+        "generation's members, best first.",
+        {},
+        {valueOption("--workspace", "DIR", "the workspace"),
+         valueOption("--run", "ID", "the search run (hat search prints its id)"),
+         valueOption("--format", "yaml|json|csv", "what to print", "yaml")},
+    };
+    return spec;
+}
+
 int cmdExport(const std::vector<std::string>& argv) {
-    Args args(argv, {"--workspace", "--run", "--format"}, {});
+    const Args args(argv, exportSpec());
     args.expectPositional(0, "no positional arguments");
     Workspace w = Workspace::open(args.require("--workspace"));
     const int64_t runId = args.getInt("--run", 0);
-    const auto run = w.db().run(runId);
-    if (!run) throw Error("no search run " + std::to_string(runId) + " in " + w.db().path());
-    const int n = w.db().generationCount(runId);
-    if (n == 0) throw Error("search run " + std::to_string(runId) + " has no generation yet");
-    const auto members = w.db().generationMembers(runId, n - 1);
+    const auto run = w.run(runId);
+    if (!run) throw Error("no search run " + std::to_string(runId) + " in " + w.databasePath());
+    const StoredGeneration last = w.lastGeneration(runId);
+    if (last.generation < 0) throw Error("search run " + std::to_string(runId) + " has no generation yet");
+    const auto& members = last.members;
     const DesignSpace space = w.space();
-    const std::string device = runDevice(w, *run);
-    const std::string format = args.get("--format", "yaml");
+    const std::string device = w.runDevice(*run);
+    const std::string format = args.get("--format");
     if (format == "yaml") {
         std::cout << subTransformerYaml(geneToConfig(members.front().gene, space),
                                         exportInfoFor(w, device, members.front()));

@@ -56,11 +56,30 @@ struct PrintingObserver : TrainObserver {
 
 }  // namespace
 
+const CommandSpec& dataPrepareSpec() {
+    static const CommandSpec spec{
+        "data prepare",
+        "a SentencePiece model and a fairseq dictionary for a parallel corpus",
+        "--corpus DIR --out DIR [--src en] [--tgt de] [--vocab-size 8000] "
+        "[--model-type unigram|bpe]",
+        "Trains one joint subword model on both sides of the training split and writes "
+        "OUT/spm.model and OUT/dict.txt.",
+        {},
+        {valueOption("--corpus", "DIR", "the corpus: DIR/train.SRC and DIR/train.TGT (or .gz)"),
+         valueOption("--out", "DIR", "where spm.model and dict.txt are written"),
+         valueOption("--src", "LANG", "source language suffix", "en"),
+         valueOption("--tgt", "LANG", "target language suffix", "de"),
+         valueOption("--vocab-size", "N", "subword vocabulary size", "8000"),
+         valueOption("--model-type", "unigram|bpe", "SentencePiece model type", "unigram")},
+    };
+    return spec;
+}
+
 int cmdDataPrepare(const std::vector<std::string>& argv) {
-    Args args(argv, {"--corpus", "--src", "--tgt", "--out", "--vocab-size", "--model-type"}, {});
+    const Args args(argv, dataPrepareSpec());
     args.expectPositional(0, "no positional arguments");
     const std::string corpus = args.require("--corpus"), out = args.require("--out");
-    const std::string src = args.get("--src", "en"), tgt = args.get("--tgt", "de");
+    const std::string src = args.get("--src"), tgt = args.get("--tgt");
     fs::create_directories(out);
     // SentencePiece reads plain text: write both training sides into one joint file.
     const std::string joint = out + "/.spm_input.txt";
@@ -73,8 +92,8 @@ int cmdDataPrepare(const std::vector<std::string>& argv) {
         }
     }
     SubwordTrainOptions o;
-    o.vocabSize = args.getInt("--vocab-size", 8000);
-    o.modelType = args.get("--model-type", "unigram");
+    o.vocabSize = args.getInt("--vocab-size");
+    o.modelType = args.get("--model-type");
     try {
         SubwordModel::train({joint}, out + "/spm", o);
     } catch (...) {
@@ -94,38 +113,82 @@ int cmdDataPrepare(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& trainSpec() {
+    static const CommandSpec spec = [] {
+        const TrainOptions o;
+        return CommandSpec{
+            "train",
+            "train a SuperTransformer (resumes from OUT/checkpoint_last.pt)",
+            "--corpus DIR --dict dict.txt [--spm spm.model] --space S.yml --out DIR "
+            "[--width-divisor 8] [--max-updates N] [--max-tokens N] [--lr X] [--warmup N] "
+            "[--seed N] [--threads N] [--sampling hat|largest|sandwich] [--dropout P] "
+            "[--clip-norm C] [--json]",
+            "Ctrl-C stops after the current update with a checkpoint; the same command resumes "
+            "there. The options are recorded in OUT/train_options.json, which hat eval and hat "
+            "workspace init read.",
+            {},
+            {valueOption("--corpus", "DIR", "the corpus: DIR/{train,valid}.{SRC,TGT} (or .gz)"),
+             valueOption("--src", "LANG", "source language suffix", o.sourceLang),
+             valueOption("--tgt", "LANG", "target language suffix", o.targetLang),
+             valueOption("--spm", "spm.model", "subword model (none: the text is already split)"),
+             valueOption("--dict", "dict.txt", "fairseq dictionary"),
+             valueOption("--space", "S.yml", "the design space"),
+             valueOption("--out", "DIR", "checkpoints, training log and train_options.json"),
+             valueOption("--width-divisor", "D", "every width of the space divided by D",
+                         std::to_string(o.widthDivisor)),
+             valueOption("--max-updates", "N", "stop after N updates",
+                         std::to_string(o.maxUpdates)),
+             valueOption("--max-tokens", "N", "tokens per batch", std::to_string(o.maxTokens)),
+             valueOption("--lr", "X", "peak learning rate", shownDefault(o.peakLr)),
+             valueOption("--warmup", "N", "warm-up updates", std::to_string(o.warmupUpdates)),
+             valueOption("--seed", "N", "training seed", std::to_string(o.seed)),
+             valueOption("--threads", "N", "LibTorch threads, 0 for LibTorch's own choice",
+                         std::to_string(o.threads)),
+             valueOption("--validate-every", "N", "updates between validations",
+                         std::to_string(o.validateEvery)),
+             valueOption("--checkpoint-every", "N", "updates between checkpoints",
+                         std::to_string(o.checkpointEvery)),
+             valueOption("--max-valid-batches", "N", "validation batches; 0: the whole split",
+                         std::to_string(o.maxValidBatches)),
+             valueOption("--dropout", "P", "dropout probability", shownDefault(o.dropout)),
+             valueOption("--clip-norm", "C", "gradient norm clipping", shownDefault(o.clipNorm)),
+             valueOption("--sampling", "hat|largest|sandwich",
+                         "what an update trains: HAT's one random SubTransformer, the "
+                         "largest, or the sandwich of the largest, the smallest and a random one",
+                         samplingName(o.sampling)),
+             switchOption("--json", "print the result as indented JSON (else on one line)")},
+        };
+    }();
+    return spec;
+}
+
 int cmdTrain(const std::vector<std::string>& argv) {
-    Args args(argv,
-              {"--corpus", "--src", "--tgt", "--spm", "--dict", "--space", "--out", "--width-divisor",
-               "--max-updates", "--max-tokens", "--lr", "--warmup", "--seed", "--threads",
-               "--validate-every", "--checkpoint-every", "--max-valid-batches", "--dropout",
-               "--clip-norm", "--sampling"},
-              {"--json"});
+    const Args args(argv, trainSpec());
     args.expectPositional(0, "no positional arguments");
     TrainOptions o;
     try {
-        o.sampling = parseSampling(args.get("--sampling", "hat"));
+        o.sampling = parseSampling(args.get("--sampling"));
     } catch (const Error& e) {
         throw UsageError(std::string("--sampling: ") + e.what());
     }
     o.corpusDir = args.require("--corpus");
-    o.sourceLang = args.get("--src", "en");
-    o.targetLang = args.get("--tgt", "de");
+    o.sourceLang = args.get("--src");
+    o.targetLang = args.get("--tgt");
     o.subwordModel = args.get("--spm", "");
     o.dictionary = args.require("--dict");
     o.spacePath = args.require("--space");
     o.space = DesignSpace::loadYaml(o.spacePath);
     o.outDir = args.require("--out");
-    o.widthDivisor = args.getInt("--width-divisor", 8);
+    o.widthDivisor = args.getInt("--width-divisor");
     o.maxUpdates = args.getInt("--max-updates", static_cast<int>(o.maxUpdates));
     o.maxTokens = args.getInt("--max-tokens", static_cast<int>(o.maxTokens));
     o.peakLr = args.getDouble("--lr", o.peakLr);
     o.warmupUpdates = args.getInt("--warmup", static_cast<int>(o.warmupUpdates));
-    o.seed = static_cast<uint64_t>(args.getInt("--seed", 1));
-    o.threads = args.getInt("--threads", 0);
+    o.seed = static_cast<uint64_t>(args.getInt("--seed"));
+    o.threads = args.getInt("--threads");
     o.validateEvery = args.getInt("--validate-every", static_cast<int>(o.validateEvery));
     o.checkpointEvery = args.getInt("--checkpoint-every", static_cast<int>(o.checkpointEvery));
-    o.maxValidBatches = args.getInt("--max-valid-batches", 0);
+    o.maxValidBatches = args.getInt("--max-valid-batches");
     o.dropout = args.getDouble("--dropout", o.dropout);
     o.clipNorm = args.getDouble("--clip-norm", o.clipNorm);
     if (o.maxUpdates <= 0 || o.maxTokens <= 0) throw UsageError("--max-updates and --max-tokens must be positive");
@@ -145,17 +208,41 @@ int cmdTrain(const std::vector<std::string>& argv) {
     return r.cancelled ? 130 : 0;
 }
 
+const CommandSpec& evalSpec() {
+    static const CommandSpec spec{
+        "eval",
+        "validation loss (and BLEU) of one SubTransformer of a SuperTransformer",
+        "--checkpoint C --space S.yml ARCH.yml [--split valid|test] [--bleu] [--json] "
+        "[--corpus DIR --dict D --spm M] [--limit N]",
+        "The corpus, dictionary and subword model default to those train_options.json records "
+        "next to the checkpoint.",
+        {{"ARCH.yml", "the SubTransformer, in HAT's YAML"}},
+        {valueOption("--checkpoint", "C", "the SuperTransformer checkpoint"),
+         valueOption("--space", "S.yml", "the design space"),
+         valueOption("--split", "valid|test", "the corpus split to evaluate on", "valid"),
+         valueOption("--corpus", "DIR", "the corpus directory"),
+         valueOption("--dict", "D", "fairseq dictionary"),
+         valueOption("--spm", "M", "subword model"),
+         valueOption("--limit", "N", "only the first N sentence pairs; 0: all", "0"),
+         valueOption("--max-tokens", "N", "tokens per batch", "4096"),
+         valueOption("--threads", "T", "LibTorch threads, 0 for LibTorch's own choice", "0"),
+         switchOption("--bleu", "also translate (beam search) and score sacreBLEU and chrF"),
+         valueOption("--beam", "B", "beam size for --bleu", "4"),
+         valueOption("--lenpen", "X", "length penalty for --bleu", "0.6"),
+         switchOption("--json", "print JSON instead of text")},
+    };
+    return spec;
+}
+
 int cmdEval(const std::vector<std::string>& argv) {
-    Args args(argv, {"--checkpoint", "--space", "--split", "--corpus", "--spm", "--dict", "--max-tokens",
-                     "--beam", "--lenpen", "--limit", "--threads"},
-              {"--bleu", "--json"});
+    const Args args(argv, evalSpec());
     args.expectPositional(1, "ARCH.yml");
     const std::string ckpt = args.require("--checkpoint");
     const DesignSpace space = DesignSpace::loadYaml(args.require("--space"));
     const SubConfig config = loadSubConfig(args.positional()[0], &space);
-    const std::string split = args.get("--split", "valid");
+    const std::string split = args.get("--split");
     if (split != "valid" && split != "test") throw UsageError("--split must be valid or test");
-    if (args.getInt("--threads", 0) > 0) at::set_num_threads(args.getInt("--threads", 0));
+    if (args.getInt("--threads") > 0) at::set_num_threads(args.getInt("--threads"));
 
     // Data paths default to what the training run recorded next to the checkpoint.
     const std::string dir = fs::path(ckpt).parent_path().string();
@@ -181,13 +268,13 @@ int cmdEval(const std::vector<std::string>& argv) {
     std::optional<SubwordModel> spm;
     if (!spmPath.empty()) spm = SubwordModel::load(spmPath);
     ParallelText text = loadParallelText(corpusFile(corpus, split, srcLang), corpusFile(corpus, split, tgtLang));
-    const int limit = args.getInt("--limit", 0);
+    const int limit = args.getInt("--limit");
     if (limit > 0 && static_cast<size_t>(limit) < text.source.size()) {
         text.source.resize(limit);
         text.target.resize(limit);
     }
     const TokenizedCorpus data = tokenize(text, dict, spm ? &*spm : nullptr, 1022, corpusFile(corpus, split, srcLang));
-    const int64_t maxTokens = args.getInt("--max-tokens", 4096);
+    const int64_t maxTokens = args.getInt("--max-tokens");
     std::vector<Batch> batches;
     for (const auto& ids : makeBatches(data, maxTokens)) batches.push_back(collate(data, ids));
     const ValidLoss vl = validLoss(model, config, batches);
@@ -196,8 +283,8 @@ int cmdEval(const std::vector<std::string>& argv) {
                         {"valid_nll_loss", vl.nll}, {"ntokens", vl.ntokens}};
     if (args.has("--bleu")) {
         GenerationOptions g;
-        g.beam = args.getInt("--beam", 4);
-        g.lenpen = args.getDouble("--lenpen", 0.6);
+        g.beam = args.getInt("--beam");
+        g.lenpen = args.getDouble("--lenpen");
         // Hypotheses go back to text through the subword model and are scored against the
         // untouched reference lines (sacreBLEU on detokenised text).
         std::vector<std::string> refs;
@@ -223,8 +310,23 @@ int cmdEval(const std::vector<std::string>& argv) {
     return 0;
 }
 
+const CommandSpec& archWeightsSpec() {
+    static const CommandSpec spec{
+        "arch weights",
+        "the weights a SubTransformer inherits from a SuperTransformer checkpoint",
+        "--checkpoint C --space S.yml ARCH.yml --out WEIGHTS.pt [--json]",
+        "",
+        {{"ARCH.yml", "the SubTransformer, in HAT's YAML"}},
+        {valueOption("--checkpoint", "C", "the SuperTransformer checkpoint"),
+         valueOption("--space", "S.yml", "the design space"),
+         valueOption("--out", "WEIGHTS.pt", "where the SubTransformer's tensors are written"),
+         switchOption("--json", "print JSON instead of text")},
+    };
+    return spec;
+}
+
 int cmdArchWeights(const std::vector<std::string>& argv) {
-    Args args(argv, {"--checkpoint", "--space", "--out"}, {"--json"});
+    const Args args(argv, archWeightsSpec());
     args.expectPositional(1, "ARCH.yml");
     DesignSpace space = DesignSpace::loadYaml(args.require("--space"));
     const SubConfig config = loadSubConfig(args.positional()[0], &space);

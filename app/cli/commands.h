@@ -1,7 +1,10 @@
 #pragma once
-// Every `hat` subcommand: takes the arguments after its name, returns the exit code.
+// Every `hat` subcommand: takes the arguments after its name, returns the exit code. Each one's
+// option table (app/cli/args.h) sits next to it; main() lists them and prints their help.
 #include <string>
 #include <vector>
+
+#include "app/cli/args.h"
 
 namespace hat::cli {
 
@@ -23,5 +26,24 @@ int cmdPareto(const std::vector<std::string>& args);
 int cmdCompare(const std::vector<std::string>& args);
 int cmdWorkspaceMeasure(const std::vector<std::string>& args);
 int cmdExport(const std::vector<std::string>& args);
+
+const CommandSpec& archInfoSpec();
+const CommandSpec& archSampleSpec();
+const CommandSpec& latencyMeasureSpec();
+const CommandSpec& latencyPredictSpec();
+const CommandSpec& latencyDevicesSpec();
+const CommandSpec& predictorTrainSpec();
+const CommandSpec& predictorEvalSpec();
+const CommandSpec& dataPrepareSpec();
+const CommandSpec& trainSpec();
+const CommandSpec& evalSpec();
+const CommandSpec& archWeightsSpec();
+const CommandSpec& workspaceInitSpec();
+const CommandSpec& workspaceCopySpec();
+const CommandSpec& searchSpec();
+const CommandSpec& paretoSpec();
+const CommandSpec& compareSpec();
+const CommandSpec& workspaceMeasureSpec();
+const CommandSpec& exportSpec();
 
 }  // namespace hat::cli

@@ -1,8 +1,7 @@
 // hat: the command-line face of HAT Explorer's core (no Qt; runs on a server or a device).
-#include <cstring>
-#include <functional>
+#include <algorithm>
 #include <iostream>
-#include <map>
+#include <vector>
 
 #include "app/cli/args.h"
 #include "app/cli/cmd_bleu.h"
@@ -12,37 +11,81 @@
 
 namespace {
 
-using Command = std::function<int(const std::vector<std::string>&)>;
+using namespace hat::cli;
 
-const std::map<std::string, std::pair<Command, const char*>>& commands() {
-    using namespace hat::cli;
-    static const std::map<std::string, std::pair<Command, const char*>> table = {
-        {"arch info", {cmdArchInfo, "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--json]"}},
-        {"arch weights", {cmdArchWeights, "--checkpoint C --space S.yml ARCH.yml --out WEIGHTS.pt [--json]"}},
-        {"arch sample", {cmdArchSample, "--space SPACE.yml --seed N [--json]"}},
-        {"bleu", {cmdBleu, kBleuUsage}},
-        {"workspace init", {cmdWorkspaceInit, "DIR --space S.yml --checkpoint C [--devices ID,...] [--corpus DIR --dict D --spm M] [--fitness-sentences N] [--fitness-sampling spread|first] [--data-dir data]"}},
-        {"workspace copy", {cmdWorkspaceCopy, "SRC DST   (a working copy of SRC in DST; SRC is not written)"}},
-        {"workspace measure", {cmdWorkspaceMeasure, "--workspace DIR --device NAME [ARCH.yml] [--json]   (no ARCH: list the stored measurements)"}},
-        {"search", {cmdSearch, "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] [--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] [--resume RUN] [--threads T] [--json]"}},
-        {"pareto", {cmdPareto, "--workspace DIR --device NAME [--csv] [--all] [--upper-bound] [--bleu [--threads T]]"}},
-        {"compare", {cmdCompare, "--workspace DIR [--devices A,B,...] [--relative-limit 0.5] [--upper-bound] [--json]"}},
-        {"export", {cmdExport, "--workspace DIR --run ID --format yaml|json|csv"}},
-        {"latency measure", {cmdLatencyMeasure, "--space S.yml --out FILE.csv (--samples N [--seed N] | --arch ARCH.yml) [--threads T] [--runs R] [--warmups W] [--src-len L] [--tgt-len L] [--beam B] [--vocab V] [--quiet]"}},
-        {"latency predict", {cmdLatencyPredict, "--predictor P [--space S.yml] [--hat-lat-norm N] [--json] ARCH.yml"}},
-        {"latency devices", {cmdLatencyDevices, "[--json]"}},
-        {"predictor train", {cmdPredictorTrain, "--dataset CSV --out P [--seed N] [--space S.yml] [--steps N] [--folds K] [--threads T] [--hat-recipe [--hat-lat-norm N]] [--json] [--quiet]"}},
-        {"predictor eval", {cmdPredictorEval, "--predictor P --dataset CSV [--hat-lat-norm N] [--json]"}},
-        {"data prepare", {cmdDataPrepare, "--corpus DIR --out DIR [--src en] [--tgt de] [--vocab-size 8000] [--model-type unigram|bpe]"}},
-        {"train", {cmdTrain, "--corpus DIR --dict dict.txt [--spm spm.model] --space S.yml --out DIR [--width-divisor 8] [--max-updates N] [--max-tokens N] [--lr X] [--warmup N] [--seed N] [--threads N] [--sampling hat|largest|sandwich] [--dropout P] [--clip-norm C] [--json]"}},
-        {"eval", {cmdEval, "--checkpoint C --space S.yml ARCH.yml [--split valid|test] [--bleu] [--json] [--corpus DIR --dict D --spm M] [--limit N]"}},
+struct Command {
+    const CommandSpec& (*spec)();
+    int (*run)(const std::vector<std::string>&);
+};
+
+// In the order `hat --help` lists them.
+const std::vector<Command>& commands() {
+    static const std::vector<Command> all = {
+        {archInfoSpec, cmdArchInfo},
+        {archSampleSpec, cmdArchSample},
+        {archWeightsSpec, cmdArchWeights},
+        {bleuSpec, cmdBleu},
+        {compareSpec, cmdCompare},
+        {dataPrepareSpec, cmdDataPrepare},
+        {evalSpec, cmdEval},
+        {exportSpec, cmdExport},
+        {latencyDevicesSpec, cmdLatencyDevices},
+        {latencyMeasureSpec, cmdLatencyMeasure},
+        {latencyPredictSpec, cmdLatencyPredict},
+        {paretoSpec, cmdPareto},
+        {predictorEvalSpec, cmdPredictorEval},
+        {predictorTrainSpec, cmdPredictorTrain},
+        {searchSpec, cmdSearch},
+        {trainSpec, cmdTrain},
+        {workspaceCopySpec, cmdWorkspaceCopy},
+        {workspaceInitSpec, cmdWorkspaceInit},
+        {workspaceMeasureSpec, cmdWorkspaceMeasure},
     };
-    return table;
+    return all;
 }
 
-void usage(std::ostream& out) {
+const Command* findCommand(const std::string& name) {
+    for (const Command& c : commands()) {
+        if (c.spec().name == name) return &c;
+    }
+    return nullptr;
+}
+
+// The command the first words name: two-word commands first ("arch info"), then one-word ones
+// ("bleu"). `used` is how many words the name took.
+const Command* resolve(const std::vector<std::string>& words, size_t& used) {
+    if (words.size() >= 2) {
+        if (const Command* c = findCommand(words[0] + " " + words[1])) {
+            used = 2;
+            return c;
+        }
+    }
+    if (!words.empty()) {
+        if (const Command* c = findCommand(words[0])) {
+            used = 1;
+            return c;
+        }
+    }
+    return nullptr;
+}
+
+int unknownCommand(const std::vector<std::string>& words) {
+    std::cerr << "hat: unknown command '" << words[0] << (words.size() > 1 ? " " + words[1] : "")
+              << "' (hat --help lists them)\n";
+    return 2;
+}
+
+void listCommands(std::ostream& out) {
     out << "usage: hat <command> [options]\n\ncommands:\n";
-    for (const auto& [name, entry] : commands()) out << "  hat " << name << " " << entry.second << "\n";
+    size_t width = 0;
+    for (const Command& c : commands()) width = std::max(width, c.spec().name.size());
+    for (const Command& c : commands()) {
+        const CommandSpec& spec = c.spec();
+        out << "  " << spec.name << std::string(width - spec.name.size() + 2, ' ') << spec.summary
+            << "\n";
+    }
+    out << "\n'hat <command> --help' (or 'hat help <command>') describes a command and its "
+           "options.\n";
 }
 
 }  // namespace
@@ -50,37 +93,42 @@ void usage(std::ostream& out) {
 int main(int argc, char** argv) {
     hat::keepFreedMemory();
     std::vector<std::string> args(argv + 1, argv + argc);
-    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        usage(args.empty() ? std::cerr : std::cout);
-        return args.empty() ? 2 : 0;
-    }
-    // Two-word commands first ("arch info"), then one-word ones ("bleu").
-    std::string name;
-    size_t used = 0;
-    if (args.size() >= 2 && commands().count(args[0] + " " + args[1])) {
-        name = args[0] + " " + args[1];
-        used = 2;
-    } else if (commands().count(args[0])) {
-        name = args[0];
-        used = 1;
-    } else {
-        std::cerr << "hat: unknown command '" << args[0] << (args.size() > 1 ? " " + args[1] : "")
-                  << "' (hat --help lists them)\n";
+    if (args.empty()) {
+        listCommands(std::cerr);
         return 2;
     }
+    if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        if (args.size() == 1) {
+            listCommands(std::cout);
+            return 0;
+        }
+        const std::vector<std::string> topic(args.begin() + 1, args.end());
+        size_t used = 0;
+        const Command* c = resolve(topic, used);
+        if (!c || used != topic.size()) return unknownCommand(topic);
+        std::cout << helpText(c->spec());
+        return 0;
+    }
+    size_t used = 0;
+    const Command* command = resolve(args, used);
+    if (!command) return unknownCommand(args);
+    const CommandSpec& spec = command->spec();
     const std::vector<std::string> rest(args.begin() + used, args.end());
     try {
-        return commands().at(name).first(rest);
-    } catch (const hat::cli::UsageError& e) {
-        std::cerr << "hat " << name << ": " << e.what() << "\nusage: hat " << name << " "
-                  << commands().at(name).second << "\n";
+        return command->run(rest);
+    } catch (const HelpRequested&) {
+        std::cout << helpText(spec);
+        return 0;
+    } catch (const UsageError& e) {
+        std::cerr << "hat " << spec.name << ": " << e.what() << "\nusage: hat " << spec.name << " "
+                  << spec.synopsis << "\n";
         return 2;
     } catch (const hat::Error& e) {
-        std::cerr << "hat " << name << ": " << e.what() << "\n";
+        std::cerr << "hat " << spec.name << ": " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {
         std::string what = e.what();
-        std::cerr << "hat " << name << ": " << what.substr(0, what.find('\n')) << "\n";
+        std::cerr << "hat " << spec.name << ": " << what.substr(0, what.find('\n')) << "\n";
         return 2;
     }
 }

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "core/util/compute_threads.h"
+#include "core/model/compute_threads.h"
 
 namespace hat {
 

@@ -5,7 +5,7 @@
 #include <tuple>
 
 #include "core/export/number_text.h"
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
 #include "core/space/sub_config.h"
@@ -60,7 +60,7 @@ PointsTable pointsTable(Workspace& ws, const std::string& primaryDevice, bool fr
     if (frontOnly) points = paretoFront(std::move(points), useUpper);
     // Ties broken by loss and gene so the row order never depends on the database's.
     auto key = [useUpper](const EvaluatedPoint& p) {
-        return std::make_tuple(useUpper ? p.latencyUpperMs : p.latencyMs, p.validLoss, std::cref(p.gene));
+        return std::make_tuple(p.latency().constrained(useUpper), p.validLoss, std::cref(p.gene));
     };
     std::sort(points.begin(), points.end(),
               [&](const EvaluatedPoint& a, const EvaluatedPoint& b) { return key(a) < key(b); });

@@ -11,8 +11,6 @@ namespace hat {
 
 class Workspace;
 
-// The workspace device name a search run was for.
-std::string runDevice(Workspace& ws, const RunRecord& run);
 // The width divisor of the SuperTransformer the workspace's evaluations come from (loads it).
 int supernetWidthDivisor(Workspace& ws);
 // The header of `candidate` as found on `device`: its latency there, its validation loss, the

@@ -53,7 +53,7 @@ Evolution::Evolution(const DesignSpace& space, EvolutionSettings settings, Laten
 
 bool Evolution::satisfies(const Gene& g) {
     const LatencyBound e = latency_.latency(g);
-    return (settings_.constrainUpperBound ? e.upperMs : e.ms) <= settings_.maxLatencyMs;
+    return e.within(settings_.maxLatencyMs, settings_.constrainUpperBound);
 }
 
 Gene Evolution::randomGene(std::mt19937_64& rng) const {

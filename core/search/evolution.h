@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/search/latency_bound.h"
 #include "core/space/design_space.h"
 #include "core/space/gene.h"
 #include "core/util/progress.h"
@@ -27,11 +28,6 @@ struct EvolutionSettings {
     uint64_t seed = 1;
     int maxTries = 200000;  // rejection-sampling guard per population
     void validate() const;
-};
-
-struct LatencyBound {
-    double ms = 0.0;       // predicted
-    double upperMs = 0.0;  // upper end of the 90% interval
 };
 
 // Latency of a gene on the search's device (a predictor: fast, called thousands of times).

@@ -1,6 +1,10 @@
 #include "core/space/gene.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <limits>
 
 #include "core/space/design_space.h"
 #include "core/space/sub_config.h"
@@ -82,6 +86,34 @@ bool geneIsValid(const Gene& gene, const DesignSpace& space) {
         }
     }
     return true;
+}
+
+std::string geneToText(const Gene& gene) {
+    std::string s;
+    for (size_t i = 0; i < gene.size(); ++i) s += (i ? "," : "") + std::to_string(gene[i]);
+    return s;
+}
+
+Gene geneFromText(const std::string& text) {
+    Gene g;
+    if (text.empty()) return g;  // geneToText of the empty gene
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t end = std::min(text.find(',', start), text.size());
+        const std::string item = text.substr(start, end - start);
+        char* stop = nullptr;
+        errno = 0;
+        const long v = std::strtol(item.c_str(), &stop, 10);
+        const bool digitFirst = !item.empty() && (std::isdigit(static_cast<unsigned char>(item[0])) || item[0] == '-');
+        if (!digitFirst || *stop != '\0' || errno == ERANGE || v < std::numeric_limits<int>::min() ||
+            v > std::numeric_limits<int>::max()) {
+            throw Error("gene '" + text.substr(0, 80) + "': '" + item.substr(0, 20) +
+                        "' is not an integer");
+        }
+        g.push_back(static_cast<int>(v));
+        start = end + 1;
+    }
+    return g;
 }
 
 }  // namespace hat

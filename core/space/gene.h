@@ -1,5 +1,6 @@
 #pragma once
 // HAT's gene: the flat integer vector evolution searches over (HAT_SPEC §2, evolution.Converter).
+#include <string>
 #include <vector>
 
 namespace hat {
@@ -20,5 +21,11 @@ SubConfig geneToConfig(const Gene& gene, const DesignSpace& space);
 Gene canonicalGene(const Gene& gene, const DesignSpace& space);
 // True when the gene has the right length and every position holds one of its choices.
 bool geneIsValid(const Gene& gene, const DesignSpace& space);
+
+// How genes are stored (the workspace database, settings): "640,512,6,...".
+std::string geneToText(const Gene& gene);
+// The reverse ("" is the empty gene); hat::Error naming the text when it is not a comma-separated list of integers.
+// Says nothing about the space: check with geneIsValid before use.
+Gene geneFromText(const std::string& text);
 
 }  // namespace hat

@@ -1,5 +1,7 @@
 #include "core/store/workspace_db.h"
 
+#include "core/store/meta_keys.h"
+
 #include <sqlite3.h>
 
 #include <filesystem>
@@ -141,20 +143,6 @@ std::vector<Gene> populationFromText(const std::string& s) {
 
 }  // namespace
 
-std::string geneToText(const Gene& g) {
-    std::string s;
-    for (size_t i = 0; i < g.size(); ++i) s += (i ? "," : "") + std::to_string(g[i]);
-    return s;
-}
-
-Gene geneFromText(const std::string& s) {
-    Gene g;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ',')) g.push_back(std::stoi(item));
-    return g;
-}
-
 WorkspaceDb WorkspaceDb::open(const std::string& path, bool create) {
     const bool exists = std::filesystem::exists(path);
     if (!exists && !create) fail(path, "no such workspace database");
@@ -250,10 +238,10 @@ std::optional<std::string> WorkspaceDb::meta(const std::string& key) {
     return s.text(0);
 }
 
-void WorkspaceDb::setSpace(const DesignSpace& space) { setMeta("space_yaml", space.toYaml()); }
+void WorkspaceDb::setSpace(const DesignSpace& space) { setMeta(meta::kSpaceYaml, space.toYaml()); }
 
 DesignSpace WorkspaceDb::space() {
-    const auto y = meta("space_yaml");
+    const auto y = meta(meta::kSpaceYaml);
     if (!y) fail(path_, "workspace has no design space");
     return DesignSpace::parseYaml(*y, path_ + " (design space)");
 }
@@ -386,11 +374,10 @@ std::vector<Gene> WorkspaceDb::genesWithoutLatency(int64_t sn, int64_t fs, int64
 
 std::optional<EvaluatedPoint> WorkspaceDb::bestUnder(int64_t sn, int64_t fs, int64_t deviceId, double limitMs,
                                                      bool useUpper) {
-    const std::string column = useUpper ? "l.upper_ms" : "l.ms";
     const std::string sql =
         "SELECT e.gene, e.valid_loss, e.bleu, l.ms, l.upper_ms FROM latency l JOIN evaluation e "
         "ON e.gene = l.gene AND e.supernet_id = ? AND e.fitness_set_id = ? "
-        "WHERE l.device_id = ? AND " + column + " <= ? ORDER BY e.valid_loss, e.gene LIMIT 1";
+        "WHERE l.device_id = ? AND " + latencyWithinSql("l", useUpper) + " ORDER BY e.valid_loss, e.gene LIMIT 1";
     Statement s(db_, sql.c_str());
     s.bind(1, sn).bind(2, fs).bind(3, deviceId).bind(4, limitMs);
     if (!s.step()) return std::nullopt;

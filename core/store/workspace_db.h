@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/search/evolution.h"
+#include "core/search/pareto.h"
 #include "core/space/design_space.h"
 
 struct sqlite3;
@@ -65,17 +66,6 @@ struct RunRecord {
     uint64_t seed = 0;
     std::string settingsJson, status;  // status: running, finished, cancelled, failed
 };
-
-// A point of everything evaluated, joined with its latency on one device.
-struct EvaluatedPoint {
-    Gene gene;
-    double validLoss = 0.0;
-    std::optional<double> bleu;
-    double latencyMs = 0.0, latencyUpperMs = 0.0;
-};
-
-std::string geneToText(const Gene& g);
-Gene geneFromText(const std::string& s);
 
 class WorkspaceDb {
 public:

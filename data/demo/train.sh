@@ -20,6 +20,8 @@ cd "$(dirname "$0")/../.."
 #    The committed checkpoint is update 10,600 (43 epochs): on the whole test split (2,018 pairs,
 #    beam 4, lenpen 0.6) the largest SubTransformer reaches sacreBLEU 20.80 / chrF 48.7, the
 #    smallest 15.58 / 43.8; valid loss 5.08 / 5.60 bits (20 batches) ranks them the same way.
+#    Extra arguments are passed on; `hat` refuses an option given twice, so they can add options
+#    (e.g. --dropout 0.1, --json) but not repeat one set here: edit the line instead.
 exec build/app/hat train --corpus data/corpus/en-de --spm data/demo/spm.model --dict data/demo/dict.txt \
   --space data/spaces/space0.yml --out data/demo --width-divisor 8 \
   --max-updates 40000 --max-tokens 2048 --lr 0.0012 --warmup 1000 --seed 1 --threads 1 \

@@ -1,8 +1,8 @@
 // The `hat` command line as scripts use it: exit codes, --json output, one-line errors.
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <fstream>
 
 #include "core/space/arch_metrics.h"
@@ -17,12 +17,88 @@ struct Run {
     int code;
     QString out, err;
 };
-Run runHat(const QStringList& args) {
+Run runHat(const QStringList& args, const QString& workDir = QString()) {
     QProcess p;
+    if (!workDir.isEmpty()) p.setWorkingDirectory(workDir);
     p.start(QString(HAT_BINARY_DIR) + "/app/hat", args);
     p.waitForFinished(120000);
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
+// Every command with the options it took before the shared parser (issue 14): those that take a
+// value, then the switches. Each must stay, of the same kind, and be in the command's --help.
+struct CommandOptions {
+    QString name;
+    QStringList values, switches;
+};
+const std::vector<CommandOptions>& everyCommand() {
+    static const std::vector<CommandOptions> all = {
+        {"arch info", {"--space", "--src-len", "--tgt-len", "--vocab"}, {"--json"}},
+        {"arch sample", {"--space", "--seed"}, {"--json"}},
+        {"arch weights", {"--checkpoint", "--space", "--out"}, {"--json"}},
+        {"bleu",
+         {"--tokenize", "--smooth-method", "--smooth-value", "--metric", "--chrf-word-order"},
+         {"--lowercase", "--effective-order", "--json"}},
+        {"compare", {"--workspace", "--devices", "--relative-limit"}, {"--upper-bound", "--json"}},
+        {"data prepare",
+         {"--corpus", "--src", "--tgt", "--out", "--vocab-size", "--model-type"},
+         {}},
+        {"eval",
+         {"--checkpoint", "--space", "--split", "--corpus", "--spm", "--dict", "--max-tokens",
+          "--beam", "--lenpen", "--limit", "--threads"},
+         {"--bleu", "--json"}},
+        {"export", {"--workspace", "--run", "--format"}, {}},
+        {"latency devices", {}, {"--json"}},
+        {"latency measure",
+         {"--space", "--samples", "--threads", "--out", "--seed", "--runs", "--warmups",
+          "--src-len", "--tgt-len", "--beam", "--vocab", "--arch"},
+         {"--quiet"}},
+        {"latency predict", {"--predictor", "--space", "--hat-lat-norm"}, {"--json"}},
+        {"pareto",
+         {"--workspace", "--device", "--threads"},
+         {"--csv", "--all", "--upper-bound", "--bleu"}},
+        {"predictor eval", {"--predictor", "--dataset", "--hat-lat-norm"}, {"--json"}},
+        {"predictor train",
+         {"--dataset", "--out", "--seed", "--space", "--steps", "--folds", "--threads",
+          "--hat-lat-norm"},
+         {"--json", "--hat-recipe", "--quiet"}},
+        {"search",
+         {"--workspace", "--device", "--max-latency-ms", "--seed", "--generations", "--population",
+          "--parents", "--mutations", "--crossovers", "--mutation-prob", "--threads", "--resume"},
+         {"--json", "--upper-bound", "--cold", "--quiet"}},
+        {"train",
+         {"--corpus",
+          "--src",
+          "--tgt",
+          "--spm",
+          "--dict",
+          "--space",
+          "--out",
+          "--width-divisor",
+          "--max-updates",
+          "--max-tokens",
+          "--lr",
+          "--warmup",
+          "--seed",
+          "--threads",
+          "--validate-every",
+          "--checkpoint-every",
+          "--max-valid-batches",
+          "--dropout",
+          "--clip-norm",
+          "--sampling"},
+         {"--json"}},
+        {"workspace copy", {}, {}},
+        {"workspace init",
+         {"--space", "--checkpoint", "--devices", "--corpus", "--spm", "--dict", "--src", "--tgt",
+          "--fitness-sentences", "--fitness-sampling", "--data-dir"},
+         {}},
+        {"workspace measure", {"--workspace", "--device"}, {"--json"}},
+    };
+    return all;
+}
+
+QStringList words(const QString& command) { return command.split(' '); }
+QStringList lines(const QString& text) { return text.trimmed().split('\n'); }
 }  // namespace
 
 class TestCli : public QObject {
@@ -138,6 +214,128 @@ private Q_SLOTS:
         QCOMPARE(runHat({"arch", "info", "--bogus"}).code, 2);
         QCOMPARE(runHat({"nonsense"}).code, 2);
         QCOMPARE(runHat({"--help"}).code, 0);
+    }
+
+    void helpListsEveryCommand() {
+        const Run r = runHat({"--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.err.isEmpty());
+        QCOMPARE(runHat({"help"}).out, r.out);
+        QCOMPARE(runHat({"-h"}).out, r.out);
+        const Run bare = runHat({});  // no command: the same list, as an error
+        QCOMPARE(bare.code, 2);
+        QCOMPARE(bare.err, r.out);
+        // One line per command: its name, then a one-line summary.
+        const QString list = r.out.section("commands:\n", 1).section("\n\n", 0, 0);
+        const QStringList rows = list.split('\n');
+        QCOMPARE(int(rows.size()), int(everyCommand().size()));
+        for (size_t i = 0; i < everyCommand().size(); ++i) {
+            const QString& name = everyCommand()[i].name;
+            const QRegularExpression row("^  " + QRegularExpression::escape(name) +
+                                         " {2,}[a-zA-Z].{10,}$");
+            QVERIFY2(row.match(rows[int(i)]).hasMatch(), qPrintable(rows[int(i)]));
+        }
+    }
+
+    void everyCommandHasGeneratedHelp() {
+        for (const CommandOptions& c : everyCommand()) {
+            const Run r = runHat(words(c.name) << "--help");
+            QVERIFY2(r.code == 0, qPrintable(c.name + ": " + r.err));
+            QVERIFY2(r.err.isEmpty(), qPrintable(r.err));
+            QVERIFY2(r.out.startsWith("usage: hat " + c.name + " "), qPrintable(r.out));
+            QVERIFY2(r.out.contains("\n  -h, --help "), qPrintable(c.name));
+            // Each option in the left column: a value name after those that take one, none after
+            // a switch; then its help, on the same line or the next.
+            for (const QString& o : c.values) {
+                const QRegularExpression row("\n  " + QRegularExpression::escape(o) +
+                                             " [^ \n]+( {2,}|\n {4,})[a-zA-Z0-9]");
+                QVERIFY2(row.match(r.out).hasMatch(), qPrintable(c.name + " " + o + "\n" + r.out));
+            }
+            for (const QString& o : c.switches) {
+                const QRegularExpression row("\n  " + QRegularExpression::escape(o) +
+                                             " {2,}[a-zA-Z]");
+                QVERIFY2(row.match(r.out).hasMatch(), qPrintable(c.name + " " + o + "\n" + r.out));
+            }
+            // Nothing else: the options section lists exactly these (and -h, --help).
+            const QString options = r.out.section("\noptions:\n", 1);
+            const QRegularExpression optionRow("^  -", QRegularExpression::MultilineOption);
+            QCOMPARE(int(options.count(optionRow)), int(c.values.size() + c.switches.size() + 1));
+            // -h and `hat help <command>` give the same help; checked on two commands only,
+            // since every run of hat loads LibTorch (most of a second).
+            if (c.name == "bleu" || c.name == "workspace measure") {
+                QCOMPARE(runHat(words(c.name) << "-h").out, r.out);
+                QCOMPARE(runHat(QStringList{"help"} << words(c.name)).out, r.out);
+            }
+        }
+        // Help wins over a mistake beside it, and needs nothing else.
+        const Run r = runHat({"search", "--bogus", "--help"});
+        QCOMPARE(r.code, 0);
+        QVERIFY(r.out.startsWith("usage: hat search "));
+        QCOMPARE(runHat({"help", "nonsense"}).code, 2);
+    }
+
+    void unknownOptionIsOneLineNamingIt() {
+        for (const CommandOptions& c : everyCommand()) {
+            const Run r = runHat(words(c.name) << "--bogus");
+            QCOMPARE(r.code, 2);
+            QVERIFY(r.out.isEmpty());
+            const QStringList err = lines(r.err);
+            QCOMPARE(err.front(), "hat " + c.name + ": unknown option --bogus");
+            QCOMPARE(int(err.filter("--bogus").size()), 1);
+            // Usage errors add the usage line, except hat bleu's, which stay one line.
+            if (c.name == "bleu") {
+                QCOMPARE(int(err.size()), 1);
+            } else {
+                QCOMPARE(int(err.size()), 2);
+                QVERIFY2(err[1].startsWith("usage: hat " + c.name + " "), qPrintable(err[1]));
+            }
+        }
+    }
+
+    void usageMistakesAreNamed() {
+        Run r = runHat({"arch", "sample", "--space", space0, "--seed", "1", "--seed", "2"});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(lines(r.err).front(), QString("hat arch sample: --seed given twice"));
+        r = runHat({"arch", "sample", "--space", space0, "--json", "--json", "--seed", "1"});
+        QCOMPARE(lines(r.err).front(), QString("hat arch sample: --json given twice"));
+        r = runHat({"arch", "sample", "--space", space0, "--seed"});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(lines(r.err).front(), QString("hat arch sample: --seed needs a value"));
+        r = runHat({"arch", "sample", "--spce", space0, "--seed", "1"});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(lines(r.err).front(),
+                 QString("hat arch sample: unknown option --spce (did you mean --space?)"));
+        r = runHat({"arch", "sample", "--space", space0, "--seed", "1", "--json=yes"});
+        QCOMPARE(lines(r.err).front(), QString("hat arch sample: --json takes no value"));
+        // The same words, with '=': a value may be given either way.
+        QCOMPARE(runHat({"arch", "sample", "--space=" + space0, "--seed=4"}).out,
+                 runHat({"arch", "sample", "--space", space0, "--seed", "4"}).out);
+
+        const QString a = dir.filePath("same.txt");
+        { std::ofstream(a.toStdString()) << "a small test sentence\n"; }
+        r = runHat({"bleu", a, a, "--tokenize", "13a", "--tokenize", "intl"});
+        QCOMPARE(r.code, 2);
+        QCOMPARE(r.err, QString("hat bleu: --tokenize given twice\n"));
+        r = runHat({"bleu", a, a, "--metric", "chrf", "--tokenize", "intl"});
+        QCOMPARE(r.err, QString("hat bleu: --tokenize does not apply to --metric chrf\n"));
+    }
+
+    void doubleDashEndsOptions() {
+        // Files whose names start with '-' need "--" in front of them.
+        { std::ofstream(dir.filePath("-hyp.txt").toStdString()) << "a small test sentence\n"; }
+        Run r = runHat({"bleu", "--", "-hyp.txt", "-hyp.txt"}, dir.path());
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY2(r.out.startsWith("BLEU = 100.00 "), qPrintable(r.out));
+        r = runHat({"bleu", "-hyp.txt", "-hyp.txt"}, dir.path());
+        QCOMPARE(r.code, 2);
+        QCOMPARE(r.err, QString("hat bleu: unknown option -hyp.txt\n"));
+        // After "--" an option's name is a file name.
+        r = runHat({"bleu", "--json", "--", "-hyp.txt", "--lowercase"}, dir.path());
+        QCOMPARE(r.code, 2);
+        QCOMPARE(r.err, QString("hat bleu: --lowercase: cannot open: No such file or directory\n"));
+        r = runHat({"bleu", "--json", "--", "-hyp.txt", "-hyp.txt"}, dir.path());
+        QCOMPARE(r.code, 0);
+        QCOMPARE(nlohmann::json::parse(r.out.toStdString())["score"].get<double>(), 100.0);
     }
 };
 

@@ -11,10 +11,11 @@
 #include <QStandardPaths>
 #include <QtTest>
 
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "screenshots.h"
 #include "support/file_fingerprint.h"
 #include "support/fixtures.h"
+#include "ui/active_window.h"
 #include "ui/architecture_view.h"
 #include "ui/help_dialogs.h"
 #include "ui/limit_model.h"
@@ -69,6 +70,7 @@ class TestFirstMinute : public QObject {
         w.resize(1280, 720);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(hat::test::activate(&w));
         w.openWorkspace(dir);
         QTRY_VERIFY_WITH_TIMEOUT(w.workspaceOpen(), 60000);
         QCOMPARE(w.currentDevice(), QString("hat/wmt14ende_cpu_raspberrypi"));
@@ -97,6 +99,7 @@ class TestFirstMinute : public QObject {
         w.resize(1280, 720);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(hat::test::activate(&w));
         QCOMPARE(w.size(), QSize(1280, 720));
         w.searchPanel()->setAutoResearch(false);
         EvolutionSettings small;
@@ -165,6 +168,7 @@ class TestFirstMinute : public QObject {
         w.resize(1280, 720);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(hat::test::activate(&w));
         const QSize min = w.minimumSizeHint().expandedTo(w.minimumSize());
         QVERIFY2(min.width() <= 1280 && min.height() <= 720,
                  qPrintable(QString("%1x%2").arg(min.width()).arg(min.height())));

@@ -18,8 +18,9 @@
 #include <filesystem>
 
 #include "core/latency/latency_dataset.h"
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/space/gene.h"
+#include "ui/active_window.h"
 #include "ui/job_dialogs.h"
 #include "ui/jobs_controller.h"
 #include "ui/jobs_panel.h"
@@ -112,6 +113,7 @@ private Q_SLOTS:
         w->resize(1400, 900);
         w->show();
         QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QVERIFY(hat::test::activate(w.get()));
         finished = std::make_unique<QSignalSpy>(w->jobs()->runner(), &JobRunner::finished);
         w->openWorkspace(QString::fromStdString(fixture.workspaceDir));
         QTRY_VERIFY_WITH_TIMEOUT(w->workspaceOpen(), 30000);

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QMessageBox>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
@@ -20,8 +21,9 @@
 
 #include "core/model/checkpoint.h"
 #include "core/space/gene.h"
-#include "core/search/workspace_copy.h"
+#include "core/workspace/workspace_copy.h"
 #include "core/space/subconfig_io.h"
+#include "ui/active_window.h"
 #include "ui/architecture_view.h"
 #include "ui/device_comparison_view.h"
 #include "ui/export_actions.h"
@@ -85,6 +87,7 @@ private Q_SLOTS:
         w->resize(1280, 720);
         w->show();
         QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QVERIFY(hat::test::activate(w.get()));
     }
 
     void opensWorkspace() {
@@ -308,6 +311,22 @@ private Q_SLOTS:
             lastLat = f[1].toDouble();
             lastLoss = f[3].toDouble();
         }
+        // One dialect: `hat pareto --csv` writes the same bytes for the same points.
+        auto bytes = [](const QString& path) {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        auto hatPareto = [&](bool everything) {
+            QStringList args{"pareto", "--workspace", QString::fromStdString(fixture.workspaceDir),
+                             "--device", w->currentDevice(), "--csv"};
+            if (everything) args << "--all";
+            QProcess p;
+            p.start(QStringLiteral(HAT_BINARY_DIR "/app/hat"), args);
+            if (!p.waitForFinished(120000) || p.exitCode() != 0) return QByteArray("failed");
+            return p.readAllStandardOutput();
+        };
+        QCOMPARE(hatPareto(true), bytes(all));
+        QCOMPARE(hatPareto(false), bytes(front));
         // An unwritable file: an error dialog that names it.
         QVERIFY(w->exports()->exportPointsCsv(tmp.filePath("no/such/dir/x.csv"), false) != 0);
         QMessageBox* box = nullptr;
@@ -540,6 +559,7 @@ private Q_SLOTS:
         w->resize(1280, 720);
         w->show();
         QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        QVERIFY(hat::test::activate(w.get()));
         w->openWorkspace(QString::fromStdString(fixture.workspaceDir));
         QTRY_VERIFY_WITH_TIMEOUT(w->workspaceOpen(), 30000);
         QCOMPARE(w->currentDevice(), QString("local/1t"));

@@ -15,7 +15,7 @@
 #include "core/latency/latency_predictor.h"
 #include "core/model/checkpoint.h"
 #include "core/model/super_transformer.h"
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
 

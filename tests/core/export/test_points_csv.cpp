@@ -8,7 +8,7 @@
 
 #include "core/export/number_text.h"
 #include "core/export/points_csv.h"
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
 #include "core/space/sampling.h"
@@ -86,7 +86,7 @@ private Q_SLOTS:
             records.push_back(r);
         }
         SupernetFitness& f = w.fitness();
-        w.db().addEvaluations(f.supernetId(), f.fitnessSetId(), records);
+        WorkspaceDb::open(w.databasePath()).addEvaluations(f.supernetId(), f.fitnessSetId(), records);
     }
 
     void tableHasEveryPointWithEveryDevicesLatency() {

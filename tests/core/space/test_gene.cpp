@@ -66,6 +66,20 @@ private Q_SLOTS:
         QVERIFY(!geneIsValid(g, space));
         QVERIFY(!errorOf([&] { geneToConfig(g, space); }).empty());
     }
+    void geneTextRoundTripsAndRefusesWhatIsNotAGene() {
+        const DesignSpace space = smallSpace();
+        const Gene g = configToGene(SubConfig::largest(space), space);
+        QCOMPARE(geneFromText(geneToText(g)), g);
+        QCOMPARE(geneToText({640, -5, 0}), std::string("640,-5,0"));
+        QCOMPARE(geneFromText("640,-5,0"), (Gene{640, -5, 0}));
+        QVERIFY(geneFromText("").empty());
+        for (const char* bad : {"abc", "1,,2", "1,2,", "3x", "1, 2", "99999999999"}) {
+            const std::string err = errorOf([&] { geneFromText(bad); });
+            QVERIFY2(err.find("is not an integer") != std::string::npos &&
+                         err.find(std::string("gene '") + bad + "'") != std::string::npos,
+                     err.c_str());
+        }
+    }
 };
 
 QTEST_APPLESS_MAIN(TestGene)

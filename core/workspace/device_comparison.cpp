@@ -1,25 +1,11 @@
-#include "core/search/device_comparison.h"
+#include "core/workspace/device_comparison.h"
 
 #include <cmath>
 
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/util/error.h"
 
 namespace hat {
-
-double relativeLimitMs(double smallestMs, double largestMs, double relative) {
-    return smallestMs + relative * (largestMs - smallestMs);
-}
-
-std::optional<EvaluatedPoint> bestOnFront(const std::vector<EvaluatedPoint>& front, double limitMs,
-                                          bool useUpper) {
-    // Along a front the loss falls as latency rises: the last member under the limit is the best.
-    std::optional<EvaluatedPoint> best;
-    for (const EvaluatedPoint& p : front) {
-        if ((useUpper ? p.latencyUpperMs : p.latencyMs) <= limitMs) best = p;
-    }
-    return best;
-}
 
 std::vector<DeviceComparisonRow> compareDevices(Workspace& ws, const std::vector<std::string>& devices,
                                                 double relative, bool useUpper) {
@@ -31,8 +17,8 @@ std::vector<DeviceComparisonRow> compareDevices(Workspace& ws, const std::vector
         DeviceComparisonRow r;
         r.device = ws.device(name).name;  // throws listing the names
         const LatencyRange range = ws.latencyRange(name);
-        r.smallestMs = useUpper ? range.smallest.upperMs : range.smallest.ms;
-        r.largestMs = useUpper ? range.largest.upperMs : range.largest.ms;
+        r.smallestMs = range.smallest.constrained(useUpper);
+        r.largestMs = range.largest.constrained(useUpper);
         r.limitMs = relativeLimitMs(r.smallestMs, r.largestMs, relative);
         r.points = ws.evaluatedPoints(name);
         r.front = paretoFront(r.points, useUpper);

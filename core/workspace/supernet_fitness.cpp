@@ -1,4 +1,4 @@
-#include "core/search/supernet_fitness.h"
+#include "core/workspace/supernet_fitness.h"
 
 #include <cmath>
 #include <cstdio>
@@ -15,7 +15,7 @@
 #include "core/eval/translation_quality.h"
 #include "core/model/checkpoint.h"
 #include "core/store/workspace_db.h"
-#include "core/util/compute_threads.h"
+#include "core/model/compute_threads.h"
 #include "core/util/error.h"
 
 namespace hat {

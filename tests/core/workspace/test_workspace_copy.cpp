@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/search/workspace.h"
-#include "core/search/workspace_copy.h"
+#include "core/workspace/workspace.h"
+#include "core/workspace/workspace_copy.h"
 #include "core/space/gene.h"
 #include "core/space/sub_config.h"
 #include "support/file_fingerprint.h"

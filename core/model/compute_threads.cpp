@@ -1,4 +1,4 @@
-#include "core/util/compute_threads.h"
+#include "core/model/compute_threads.h"
 
 #include <ATen/Parallel.h>
 

@@ -15,9 +15,9 @@
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_predictor.h"
 #include "core/model/checkpoint.h"
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 #include "core/space/sampling.h"
-#include "core/util/compute_threads.h"
+#include "core/model/compute_threads.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
 
@@ -110,7 +110,7 @@ private Q_SLOTS:
         const SearchOutcome cold = w.search(kDevice, small(limit, 1), false);
         QVERIFY(cold.best.latency.ms <= limit);
         QVERIFY(cold.computed > 0);
-        QCOMPARE(w.db().run(cold.runId)->status, std::string("finished"));
+        QCOMPARE(w.run(cold.runId)->status, std::string("finished"));
 
         // The instant answer is the best stored evaluation under the limit: at least as good as
         // the search's answer (which is stored), and under the limit.
@@ -120,7 +120,7 @@ private Q_SLOTS:
         QVERIFY(instant->latencyMs <= limit);
         // Everything stored has a latency row; the front is monotone.
         const auto points = w.evaluatedPoints(kDevice);
-        QCOMPARE(int64_t(points.size()), w.db().evaluationCount(1, 1));
+        QCOMPARE(int64_t(points.size()), w.evaluationCount());
         const auto front = paretoFront(points);
         for (size_t i = 1; i < front.size(); ++i) {
             QVERIFY(front[i].latencyMs >= front[i - 1].latencyMs);
@@ -130,7 +130,7 @@ private Q_SLOTS:
         const EvaluatedPoint member = front.front();
         const double bleu = w.fitness().bleu({member.gene})[0];
         QVERIFY(bleu >= 0.0 && bleu <= 100.0);
-        QCOMPARE(*w.db().evaluationBleu(1, 1, member.gene), bleu);
+        QCOMPARE(*w.storedBleu(member.gene), bleu);
         bool found = false;
         for (const auto& p : w.evaluatedPoints(kDevice)) {
             if (p.gene != member.gene) continue;
@@ -157,7 +157,7 @@ private Q_SLOTS:
         stop.at = 1;
         const SearchOutcome cut = w.search(kDevice, small(limit, 9), false, &stop, &token);
         QVERIFY(cut.cancelled);
-        QCOMPARE(w.db().run(cut.runId)->status, std::string("cancelled"));
+        QCOMPARE(w.run(cut.runId)->status, std::string("cancelled"));
         Workspace again = Workspace::open(ws);  // as a new process would
         const SearchOutcome resumed = again.resume(cut.runId);
         QCOMPARE(resumed.best.gene, whole.best.gene);
@@ -248,7 +248,7 @@ private Q_SLOTS:
         QVERIFY(std::filesystem::equivalent(std::filesystem::path(copy) / b.devices()[0].predictorPath,
                                             dir.filePath("pi.pt").toStdString()));
         QVERIFY(std::filesystem::path(b.devices()[0].predictorPath).is_relative());
-        QCOMPARE(b.db().meta("spm").value_or("?"), std::string());  // empty stays empty
+        QCOMPARE(b.fitnessSet().subwordModel, std::string());  // empty stays empty
         for (size_t i = 0; i < genes.size(); ++i) {
             QCOMPARE(b.latency(kDevice, genes[i]).ms, latencies[i].ms);
             QCOMPARE(b.latency(kDevice, genes[i]).upperMs, latencies[i].upperMs);
@@ -307,15 +307,16 @@ private Q_SLOTS:
         const double want = LatencyPredictor::load(predictor).estimate(geneToConfig(gene, space)).ms;
         {
             Workspace w = Workspace::open(in.dir);
-            QCOMPARE(w.db().schemaVersion(), WorkspaceDb::kSchemaVersion);
-            QVERIFY(!w.db().devicePredictor(w.device(kDevice).id).empty());
+            WorkspaceDb db = WorkspaceDb::open(w.databasePath());
+            QCOMPARE(db.schemaVersion(), WorkspaceDb::kSchemaVersion);
+            QVERIFY(!db.devicePredictor(w.device(kDevice).id).empty());
         }
         std::filesystem::remove(predictor);
         QCOMPARE(Workspace::open(in.dir).latency(kDevice, gene).ms, want);
         // Without a stored predictor or its file, the error names the file.
         {
             Workspace w = Workspace::open(in.dir);
-            w.db().setDevicePredictor(w.device(kDevice).id, {});
+            WorkspaceDb::open(w.databasePath()).setDevicePredictor(w.device(kDevice).id, {});
         }
         const std::string err = errorOf([&] { Workspace::open(in.dir).latency(kDevice, gene); });
         QVERIFY2(err.find("pi-v2.pt") != std::string::npos && err.find("cannot open file") != std::string::npos,

@@ -10,7 +10,7 @@
 #include "core/data/dictionary.h"
 #include "core/eval/validation.h"
 #include "core/model/checkpoint.h"
-#include "core/search/supernet_fitness.h"
+#include "core/workspace/supernet_fitness.h"
 #include "core/space/sampling.h"
 #include "core/store/workspace_db.h"
 #include "support/fixtures.h"

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "core/search/evolution.h"
-#include "core/search/supernet_fitness.h"
+#include "core/workspace/supernet_fitness.h"
 #include "core/store/workspace_db.h"
 
 namespace hat {
@@ -38,6 +38,11 @@ struct LatencyRange {
     LatencyBound smallest, largest;
 };
 
+struct StoredGeneration {
+    int generation = -1;
+    std::vector<Candidate> members;
+};
+
 struct SearchOutcome {
     int64_t runId = 0;
     Candidate best;
@@ -60,7 +65,8 @@ public:
     ~Workspace();
 
     const std::string& dir() const;
-    WorkspaceDb& db();
+    // The workspace.db file, for messages.
+    const std::string& databasePath() const;
     DesignSpace space();
     std::vector<DeviceRecord> devices();
     DeviceRecord device(const std::string& name);  // throws listing the names
@@ -101,6 +107,21 @@ public:
     // The SuperTransformer and fitness set, loaded on first use (a second or two): call early on a
     // worker thread so the first search or instant answer does not pay for it.
     SupernetFitness& fitness();
+    // The fitness set quality is measured on, as recorded when the workspace was made (paths
+    // resolved); cheap, loads nothing.
+    FitnessSetOptions fitnessSet();
+    // Evaluations stored for this SuperTransformer and fitness set.
+    int64_t evaluationCount();
+    // The BLEU stored with an evaluation, when it has been computed.
+    std::optional<double> storedBleu(const Gene& gene);
+
+    // Search runs: one by id, the newest on a device that stored a generation, its last stored
+    // generation (best first; generation -1 and no members when none is stored).
+    std::optional<RunRecord> run(int64_t runId);
+    std::optional<RunRecord> latestRun(const std::string& device);
+    StoredGeneration lastGeneration(int64_t runId);
+    // The device a run searched; hat::Error when the workspace no longer has it.
+    std::string runDevice(const RunRecord& run);
 
     // Continues an interrupted run from its last stored generation.
     SearchOutcome resume(int64_t runId, EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr);
@@ -110,12 +131,12 @@ private:
     struct Impl;
     std::unique_ptr<Impl> d;
     void ensureLatencies(const std::string& device);
-    SearchOutcome runSearch(int64_t runId, const std::string& device, const EvolutionSettings& s,
-                            EvolutionState state, EvolutionObserver* observer, const CancelToken* cancel);
+    // One Evolution per search: a new run (no `state`) starts from `seeds` and is stored once
+    // its generation 0 exists; a resumed one continues `state` of `runId`.
+    SearchOutcome runSearch(const std::string& device, const EvolutionSettings& s, int64_t runId,
+                            std::optional<EvolutionState> state, const std::vector<Gene>& seeds,
+                            EvolutionObserver* observer, const CancelToken* cancel);
 };
-
-// Lower envelope of (latency, loss): the points no other point beats on both, by latency.
-std::vector<EvaluatedPoint> paretoFront(std::vector<EvaluatedPoint> points, bool useUpper = false);
 
 std::string settingsToJson(const EvolutionSettings& s);
 EvolutionSettings settingsFromJson(const std::string& json);

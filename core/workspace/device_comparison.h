@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/store/workspace_db.h"
+#include "core/search/pareto.h"
 
 namespace hat {
 
@@ -21,14 +21,6 @@ struct DeviceComparisonRow {
     std::vector<EvaluatedPoint> front;         // Pareto front of everything evaluated
     std::vector<EvaluatedPoint> points;        // everything evaluated, latency on this device
 };
-
-// The limit on a device at `relative` (0 = the smallest SubTransformer's latency, 1 = the largest's).
-double relativeLimitMs(double smallestMs, double largestMs, double relative);
-
-// The lowest-loss member of a Pareto front (sorted by latency, as paretoFront returns it) within
-// `limitMs`; none when even the fastest is over.
-std::optional<EvaluatedPoint> bestOnFront(const std::vector<EvaluatedPoint>& front, double limitMs,
-                                          bool useUpper = false);
 
 // One row per device, in the order given. Throws hat::Error for an unknown device or a relative
 // limit outside [0, 1].

@@ -5,8 +5,8 @@
 
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_predictor.h"
-#include "core/search/device_comparison.h"
-#include "core/search/workspace.h"
+#include "core/workspace/device_comparison.h"
+#include "core/workspace/workspace.h"
 #include "core/space/gene.h"
 #include "core/space/sub_config.h"
 #include "support/fixtures.h"
@@ -97,7 +97,7 @@ private Q_SLOTS:
                 QVERIFY(r.smallestMs < r.largestMs);
                 QCOMPARE(r.limitMs, r.smallestMs + relative * (r.largestMs - r.smallestMs));
                 // The same evaluations, each with this device's latency.
-                QCOMPARE(int64_t(r.points.size()), w.db().evaluationCount(1, 1));
+                QCOMPARE(int64_t(r.points.size()), w.evaluationCount());
                 QVERIFY(!r.front.empty());
                 // The answer agrees with the database's own query for the best under the limit.
                 const auto instant = w.instantAnswer(r.device, r.limitMs);

@@ -1,4 +1,4 @@
-#include "core/search/workspace.h"
+#include "core/workspace/workspace.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,7 +12,8 @@
 #include "core/latency/latency_predictor.h"
 #include "core/model/checkpoint.h"
 #include "core/model/inherited_weights.h"
-#include "core/search/workspace_copy.h"
+#include "core/store/meta_keys.h"
+#include "core/workspace/workspace_copy.h"
 #include "core/util/error.h"
 #include "core/util/paths.h"
 
@@ -41,18 +42,6 @@ EvolutionSettings settingsFromJson(const std::string& text) {
     s.constrainUpperBound = j.at("constrain_upper_bound");
     s.seed = j.at("seed");
     return s;
-}
-
-std::vector<EvaluatedPoint> paretoFront(std::vector<EvaluatedPoint> points, bool useUpper) {
-    auto lat = [&](const EvaluatedPoint& p) { return useUpper ? p.latencyUpperMs : p.latencyMs; };
-    std::sort(points.begin(), points.end(), [&](const EvaluatedPoint& a, const EvaluatedPoint& b) {
-        return lat(a) != lat(b) ? lat(a) < lat(b) : a.validLoss < b.validLoss;
-    });
-    std::vector<EvaluatedPoint> front;
-    for (auto& p : points) {
-        if (front.empty() || p.validLoss < front.back().validLoss) front.push_back(std::move(p));
-    }
-    return front;
 }
 
 struct Workspace::Impl {
@@ -104,15 +93,15 @@ void Workspace::init(const WorkspaceInit& in) {
     WorkspaceDb db = WorkspaceDb::open(dbPath, true);
     db.transaction([&] {
         db.setSpace(space);
-        db.setMeta("checkpoint", relativePath(in.checkpoint, in.dir));
-        db.setMeta("corpus", relativePath(in.fitness.corpusDir, in.dir));
-        db.setMeta("spm", relativePath(in.fitness.subwordModel, in.dir));
-        db.setMeta("dict", relativePath(in.fitness.dictionary, in.dir));
-        db.setMeta("src", in.fitness.sourceLang);
-        db.setMeta("tgt", in.fitness.targetLang);
-        db.setMeta("fitness_split", in.fitness.split);
-        db.setMeta("fitness_sentences", std::to_string(in.fitness.sentences));
-        db.setMeta("fitness_sampling", in.fitness.spread ? "spread" : "first");
+        db.setMeta(meta::kCheckpoint, relativePath(in.checkpoint, in.dir));
+        db.setMeta(meta::kCorpus, relativePath(in.fitness.corpusDir, in.dir));
+        db.setMeta(meta::kSubwordModel, relativePath(in.fitness.subwordModel, in.dir));
+        db.setMeta(meta::kDictionary, relativePath(in.fitness.dictionary, in.dir));
+        db.setMeta(meta::kSourceLang, in.fitness.sourceLang);
+        db.setMeta(meta::kTargetLang, in.fitness.targetLang);
+        db.setMeta(meta::kFitnessSplit, in.fitness.split);
+        db.setMeta(meta::kFitnessSentences, std::to_string(in.fitness.sentences));
+        db.setMeta(meta::kFitnessSampling, in.fitness.spread ? "spread" : "first");
         for (const Device& dev : chosen) {
             const int64_t id = db.addDevice({0, dev.id, dev.local ? "local" : "dataset",
                                              dev.name + " — " + dev.provenance, relativePath(predictorOf(dev), in.dir)});
@@ -168,7 +157,6 @@ void Workspace::copy(const std::string& fromDir, const std::string& toDir) {
 }
 
 const std::string& Workspace::dir() const { return d->dir; }
-WorkspaceDb& Workspace::db() { return d->db; }
 DesignSpace Workspace::space() { return d->space; }
 std::vector<DeviceRecord> Workspace::devices() { return d->db.devices(); }
 
@@ -187,7 +175,7 @@ DeviceRecord Workspace::device(const std::string& name) {
 }
 
 std::string Workspace::checkpointPath() {
-    const std::string stored = resolveIn(d->dir, d->db.meta("checkpoint").value_or(""));
+    const std::string stored = resolveIn(d->dir, d->db.meta(meta::kCheckpoint).value_or(""));
     if (stored.empty() || fs::exists(stored)) return stored;
     // A workspace moved without its SuperTransformer: the relative path now points elsewhere.
     // Where the file was when its evaluations were stored (the supernet records keep absolute
@@ -205,7 +193,7 @@ std::string Workspace::checkpointPath() {
         const bool known = std::any_of(records.begin(), records.end(),
                                        [&](const SupernetRecord& r) { return r.checksum == sum; });
         if (!known) continue;
-        d->db.setMeta("checkpoint", relativePath(c, d->dir));
+        d->db.setMeta(meta::kCheckpoint, relativePath(c, d->dir));
         return fs::absolute(c).lexically_normal().string();
     }
     return stored;  // loading it names the path that is missing
@@ -218,26 +206,68 @@ void Workspace::relocateCheckpoint(const std::string& path) {
     const bool known = records.empty() || std::any_of(records.begin(), records.end(),
                                                       [&](const SupernetRecord& r) { return r.checksum == sum; });
     if (!known) fail(path, "is not the SuperTransformer this workspace's evaluations were made with (checksum differs)");
-    d->db.setMeta("checkpoint", relativePath(path, d->dir));
+    d->db.setMeta(meta::kCheckpoint, relativePath(path, d->dir));
     d->fitness.reset();
 }
 
-SupernetFitness& Workspace::fitness() {
-    if (!d->fitness) {
-        auto m = [&](const char* k) { return d->db.meta(k).value_or(""); };
-        FitnessSetOptions o;
-        o.corpusDir = resolveIn(d->dir, m("corpus"));
-        o.subwordModel = resolveIn(d->dir, m("spm"));
-        o.dictionary = resolveIn(d->dir, m("dict"));
-        o.sourceLang = m("src");
-        o.targetLang = m("tgt");
-        o.split = m("fitness_split");
-        o.sentences = std::stoi(m("fitness_sentences"));
-        o.spread = m("fitness_sampling") == "spread";  // absent in older workspaces: the first N
-        d->fitness = std::make_unique<SupernetFitness>(checkpointPath(), o, d->db);
+FitnessSetOptions Workspace::fitnessSet() {
+    auto m = [&](const char* k) { return d->db.meta(k).value_or(""); };
+    FitnessSetOptions o;
+    o.corpusDir = resolveIn(d->dir, m(meta::kCorpus));
+    o.subwordModel = resolveIn(d->dir, m(meta::kSubwordModel));
+    o.dictionary = resolveIn(d->dir, m(meta::kDictionary));
+    o.sourceLang = m(meta::kSourceLang);
+    o.targetLang = m(meta::kTargetLang);
+    o.split = m(meta::kFitnessSplit);
+    const std::string n = m(meta::kFitnessSentences);
+    try {
+        size_t used = 0;
+        o.sentences = std::stoi(n, &used);
+        if (used != n.size() || o.sentences < 0) throw std::invalid_argument(n);
+    } catch (const std::logic_error&) {
+        fail(d->db.path(), "meta entry " + std::string(meta::kFitnessSentences) + " is '" + n +
+                               "', not a number of sentences");
     }
+    o.spread = m(meta::kFitnessSampling) == "spread";  // absent in older workspaces: the first N
+    return o;
+}
+
+SupernetFitness& Workspace::fitness() {
+    if (!d->fitness) d->fitness = std::make_unique<SupernetFitness>(checkpointPath(), fitnessSet(), d->db);
     return *d->fitness;
 }
+
+std::optional<RunRecord> Workspace::run(int64_t runId) { return d->db.run(runId); }
+
+std::optional<RunRecord> Workspace::latestRun(const std::string& name) {
+    return d->db.latestRun(device(name).id);
+}
+
+StoredGeneration Workspace::lastGeneration(int64_t runId) {
+    StoredGeneration g;
+    g.generation = d->db.generationCount(runId) - 1;
+    if (g.generation >= 0) g.members = d->db.generationMembers(runId, g.generation);
+    return g;
+}
+
+std::string Workspace::runDevice(const RunRecord& run) {
+    for (const DeviceRecord& dev : d->db.devices()) {
+        if (dev.id == run.deviceId) return dev.name;
+    }
+    throw Error("search run " + std::to_string(run.id) + " names a device that is not in " + d->db.path());
+}
+
+std::optional<double> Workspace::storedBleu(const Gene& gene) {
+    SupernetFitness& f = fitness();
+    return d->db.evaluationBleu(f.supernetId(), f.fitnessSetId(), canonicalGene(gene, d->space));
+}
+
+int64_t Workspace::evaluationCount() {
+    SupernetFitness& f = fitness();
+    return d->db.evaluationCount(f.supernetId(), f.fitnessSetId());
+}
+
+const std::string& Workspace::databasePath() const { return d->db.path(); }
 
 int64_t Workspace::exportInheritedWeights(const Gene& gene, const std::string& path) {
     DesignSpace space = d->space;
@@ -384,8 +414,9 @@ struct StoringObserver : EvolutionObserver {
 };
 }  // namespace
 
-SearchOutcome Workspace::runSearch(int64_t runId, const std::string& name, const EvolutionSettings& s,
-                                   EvolutionState state, EvolutionObserver* observer, const CancelToken* cancel) {
+SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSettings& s, int64_t runId,
+                                   std::optional<EvolutionState> state, const std::vector<Gene>& seeds,
+                                   EvolutionObserver* observer, const CancelToken* cancel) {
     const auto start = std::chrono::steady_clock::now();
     SupernetFitness& f = fitness();
     const int computed0 = f.computed(), reused0 = f.reused();
@@ -393,6 +424,11 @@ SearchOutcome Workspace::runSearch(int64_t runId, const std::string& name, const
     lat.w = this;
     lat.device = name;
     Evolution evo(d->space, s, lat, f);
+    if (!state) {
+        // A new run: stored once generation 0 exists, so an impossible limit leaves no trace.
+        state = evo.initialState(seeds);
+        runId = d->db.createRun({0, device(name).id, s.maxLatencyMs, s.seed, settingsToJson(s), "running"});
+    }
     StoringObserver store;
     store.db = &d->db;
     store.runId = runId;
@@ -401,7 +437,7 @@ SearchOutcome Workspace::runSearch(int64_t runId, const std::string& name, const
     SearchOutcome out;
     out.runId = runId;
     try {
-        const EvolutionResult r = evo.run(std::move(state), &store, cancel);
+        const EvolutionResult r = evo.run(std::move(*state), &store, cancel);
         out.best = r.best;
         out.generations = r.generations;
         out.cancelled = r.cancelled;
@@ -418,7 +454,7 @@ SearchOutcome Workspace::runSearch(int64_t runId, const std::string& name, const
 
 SearchOutcome Workspace::search(const std::string& name, EvolutionSettings s, bool warm,
                                 EvolutionObserver* observer, const CancelToken* cancel) {
-    const DeviceRecord dev = device(name);
+    device(name);  // an unknown device fails here, naming the known ones
     std::vector<Gene> seeds;
     if (warm) {
         // The best stored architectures under the new limit seed generation 0.
@@ -426,18 +462,11 @@ SearchOutcome Workspace::search(const std::string& name, EvolutionSettings s, bo
         std::sort(points.begin(), points.end(),
                   [](const EvaluatedPoint& a, const EvaluatedPoint& b) { return a.validLoss < b.validLoss; });
         for (const auto& p : points) {
-            const double l = s.constrainUpperBound ? p.latencyUpperMs : p.latencyMs;
-            if (l <= s.maxLatencyMs) seeds.push_back(p.gene);
+            if (p.latency().within(s.maxLatencyMs, s.constrainUpperBound)) seeds.push_back(p.gene);
             if (static_cast<int>(seeds.size()) >= s.population) break;
         }
     }
-    LatencyAdapter lat;
-    lat.w = this;
-    lat.device = name;
-    Evolution evo(d->space, s, lat, fitness());
-    EvolutionState state = evo.initialState(seeds);
-    const int64_t runId = d->db.createRun({0, dev.id, s.maxLatencyMs, s.seed, settingsToJson(s), "running"});
-    return runSearch(runId, name, s, std::move(state), observer, cancel);
+    return runSearch(name, s, 0, std::nullopt, seeds, observer, cancel);
 }
 
 SearchOutcome Workspace::resume(int64_t runId, EvolutionObserver* observer, const CancelToken* cancel) {
@@ -451,7 +480,7 @@ SearchOutcome Workspace::resume(int64_t runId, EvolutionObserver* observer, cons
     auto state = d->db.resumeState(runId);
     if (!state) throw Error("search run " + std::to_string(runId) + " has nothing to resume (status " + run->status + ")");
     d->db.setRunStatus(runId, "running");
-    return runSearch(runId, name, s, std::move(*state), observer, cancel);
+    return runSearch(name, s, runId, std::move(*state), {}, observer, cancel);
 }
 
 }  // namespace hat

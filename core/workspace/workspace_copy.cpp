@@ -1,4 +1,4 @@
-#include "core/search/workspace_copy.h"
+#include "core/workspace/workspace_copy.h"
 
 #include <sqlite3.h>
 
@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/store/meta_keys.h"
 #include "core/store/workspace_db.h"
 #include "core/util/error.h"
 
@@ -84,7 +85,7 @@ void copyWorkspace(const std::string& fromDir, const std::string& toDir) {
     // Rebase through the store's own API, which also checks that this is a workspace at all.
     WorkspaceDb db = WorkspaceDb::open(target);
     db.transaction([&] {
-        for (const char* key : {"checkpoint", "corpus", "spm", "dict"}) {
+        for (const char* key : meta::kPathKeys) {
             if (auto v = db.meta(key)) db.setMeta(key, rebase(*v, from, to));
         }
         for (DeviceRecord d : db.devices()) {
