@@ -157,7 +157,7 @@ void ArchitectureView::paintArchitecture(QPainter& p, const QRectF& area, const 
         const int w = static_cast<int>(inner.width());
         // Narrow docks elide rather than clip.
         auto fit = [&](const QString& t) {
-            const QString shown = p.fontMetrics().elidedText(t, Qt::ElideRight, w);
+            QString shown = p.fontMetrics().elidedText(t, Qt::ElideRight, w);
             elided_ += shown != t;
             return shown;
         };

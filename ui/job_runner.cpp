@@ -10,7 +10,7 @@
 namespace hat::ui {
 
 void JobContext::progress(double fraction, const QString& text) {
-    if (onProgress_) onProgress_(fraction, text);
+    sink_.report(fraction, text.toStdString());
 }
 
 void JobContext::log(const QString& line) {
@@ -30,10 +30,12 @@ LongJobId JobRunner::start(const QString& title, Work work) {
     auto ctx = std::make_shared<JobContext>();
     QPointer<JobRunner> self(this);
     // Called on the job's thread: hop to this object's thread; dropped once the runner is gone.
-    ctx->onProgress_ = [self, id](double f, const QString& text) {
-        QMetaObject::invokeMethod(self, [self, id, f, text] { if (self) self->onProgress(id, f, text); },
-                                  Qt::QueuedConnection);
-    };
+    ctx->sink_ = ProgressSink([self, id](const ProgressUpdate& u) {
+        const QString text = QString::fromStdString(u.message);
+        QMetaObject::invokeMethod(self, [self, id, f = u.fraction, left = u.secondsLeft, text] {
+            if (self && self->jobs_.count(id)) Q_EMIT self->progressed(id, f, left, text);
+        }, Qt::QueuedConnection);
+    });
     ctx->onLog_ = [self, id](const QString& line) {
         QMetaObject::invokeMethod(self, [self, id, line] { if (self) Q_EMIT self->logged(id, line); },
                                   Qt::QueuedConnection);
@@ -60,7 +62,6 @@ LongJobId JobRunner::start(const QString& title, Work work) {
     job.title = title;
     job.thread = thread;
     job.context = ctx;
-    job.clock.start();
     jobs_.emplace(id, std::move(job));
     Q_EMIT started(id, title);
     thread->start(QThread::LowPriority);
@@ -83,25 +84,6 @@ bool JobRunner::waitForAll(int ms) {
         QThread::msleep(5);
     }
     return jobs_.empty();
-}
-
-void JobRunner::onProgress(LongJobId id, double fraction, const QString& text) {
-    const auto it = jobs_.find(id);
-    if (it == jobs_.end()) return;
-    Job& job = it->second;
-    double left = -1.0;
-    if (fraction >= 0.0 && job.firstFraction < 0.0) {
-        job.firstFraction = fraction;
-        job.firstMs = job.clock.elapsed();
-    }
-    // A linear estimate from the rate since the first report; too noisy to show in the first
-    // 3 seconds.
-    const double done = fraction - job.firstFraction;
-    const double elapsed = static_cast<double>(job.clock.elapsed() - job.firstMs) / 1000.0;
-    if (job.firstFraction >= 0.0 && done > 0.0 && fraction < 1.0 && elapsed >= 3.0) {
-        left = elapsed / done * (1.0 - fraction);
-    }
-    Q_EMIT progressed(id, fraction, left, text);
 }
 
 void JobRunner::onDone(LongJobId id, bool ok, bool cancelled, const QString& message) {

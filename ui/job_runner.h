@@ -4,7 +4,6 @@
 // run must not hold up the interactive search), reports progress, an estimate of the time left
 // and log lines, can be cancelled, and ends with exactly one finished signal. Work functions use
 // core only and open their own Workspace when they need one (a Workspace is one thread's).
-#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -25,14 +24,17 @@ class JobContext {
 public:
     const CancelToken* cancelToken() const { return &cancel_; }
     bool cancelled() const { return cancel_.cancelled(); }
-    // Fraction done in [0, 1] (negative: unknown) and a line of status text.
+    // Where core reports (the same protocol as every core job): fraction, text and the time
+    // left reach the runner's progressed signal.
+    const ProgressSink& sink() const { return sink_; }
+    // Fraction done in [0, 1] (negative: unknown) and a line of status text, into sink().
     void progress(double fraction, const QString& text);
     void log(const QString& line);
 
 private:
     friend class JobRunner;
     CancelToken cancel_;
-    std::function<void(double, const QString&)> onProgress_;
+    ProgressSink sink_;
     std::function<void(const QString&)> onLog_;
 };
 
@@ -66,13 +68,7 @@ private:
         QString title;
         QThread* thread = nullptr;
         std::shared_ptr<JobContext> context;
-        QElapsedTimer clock;
-        // The first progress report: a resumed job starts part-way, so the rate is measured
-        // from here, not from zero.
-        double firstFraction = -1.0;
-        qint64 firstMs = 0;
     };
-    void onProgress(LongJobId id, double fraction, const QString& text);
     void onDone(LongJobId id, bool ok, bool cancelled, const QString& message);
 
     LongJobId lastId_ = 0;

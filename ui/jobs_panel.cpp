@@ -1,5 +1,7 @@
 #include "ui/jobs_panel.h"
 
+#include "ui/progress_display.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
@@ -10,13 +12,6 @@
 #include <cmath>
 
 namespace hat::ui {
-
-QString formatDuration(double seconds) {
-    const long s = std::lround(std::max(0.0, seconds));
-    if (s >= 3600) return QObject::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QChar('0'));
-    if (s >= 60) return QObject::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
-    return QObject::tr("%1 s").arg(s);
-}
 
 JobsPanel::JobsPanel(JobRunner* runner, QWidget* parent) : QWidget(parent), runner_(runner) {
     setObjectName("jobsPanel");
@@ -81,15 +76,8 @@ void JobsPanel::showProgress(LongJobId id, double fraction, double secondsLeft, 
     const auto it = jobs_.find(id);
     if (it == jobs_.end() || it->second.done) return;
     Row& r = it->second;
-    if (fraction < 0) {
-        r.bar->setRange(0, 0);
-    } else {
-        r.bar->setRange(0, 1000);
-        r.bar->setValue(static_cast<int>(std::lround(std::min(1.0, fraction) * 1000)));
-    }
-    QString s = text;
-    if (secondsLeft >= 0) s += (s.isEmpty() ? "" : " — ") + tr("about %1 left").arg(formatDuration(secondsLeft));
-    if (r.cancel->isEnabled()) r.status->setText(s);
+    showFraction(r.bar, fraction);
+    if (r.cancel->isEnabled()) r.status->setText(progressText(text, secondsLeft));
 }
 
 void JobsPanel::showFinished(LongJobId id, bool ok, bool cancelled, const QString& message) {

@@ -47,7 +47,4 @@ private:
     std::map<LongJobId, Row> jobs_;
 };
 
-// "1 h 05 min", "4 min 10 s", "35 s".
-QString formatDuration(double seconds);
-
 }  // namespace hat::ui

@@ -45,16 +45,8 @@ JobRunner::Work measureDatasetWork(const DatasetJob& job) {
         const std::string csv = job.csvPath.toStdString();
         ctx.log(QObject::tr("protocol: %1").arg(q(protocolFor(job.options).summary())));
         const double measureShare = job.predictorPath.isEmpty() ? 1.0 : 0.85;
-        const int rows = measureDataset(
-            job.space, job.options, job.samples, job.seed, csv, ctx.cancelToken(),
-            [&](const MeasureProgress& p) {
-                ctx.progress(measureShare * p.done / std::max(1, p.total),
-                             QObject::tr("measured %1 of %2 SubTransformers (last %3 ms)")
-                                 .arg(p.done)
-                                 .arg(p.total)
-                                 .arg(p.lastMs, 0, 'f', 1));
-                if (p.done % 25 == 0) ctx.log(QObject::tr("%1 rows in %2").arg(p.done).arg(job.csvPath));
-            });
+        const int rows = measureDataset(job.space, job.options, job.samples, job.seed, csv,
+                                        ctx.cancelToken(), ctx.sink().step(0.0, measureShare));
         if (ctx.cancelled()) return QObject::tr("%1 rows kept in %2; start again to resume").arg(rows).arg(job.csvPath);
         QString message = QObject::tr("%1 rows in %2").arg(rows).arg(job.csvPath);
         if (job.predictorPath.isEmpty()) return message;
@@ -90,14 +82,6 @@ JobRunner::Work measureDatasetWork(const DatasetJob& job) {
 namespace {
 struct JobTrainObserver : TrainObserver {
     JobContext* ctx;
-    void onProgress(const SupernetTrainProgress& p) override {
-        ctx->progress(static_cast<double>(p.update) / std::max<int64_t>(1, p.maxUpdates),
-                      QObject::tr("update %1 of %2, loss %3 bits, %4 tokens/s")
-                          .arg(p.update)
-                          .arg(p.maxUpdates)
-                          .arg(p.trainLoss, 0, 'f', 3)
-                          .arg(p.tokensPerSecond, 0, 'f', 0));
-    }
     void onValidation(const TrainValidation& v) override {
         ctx->log(QObject::tr("validation at update %1: largest %2, smallest %3 bits/token")
                      .arg(v.update)
@@ -114,7 +98,7 @@ JobRunner::Work trainWork(const TrainOptions& options) {
         writeTrainingRecord(options);
         JobTrainObserver obs;
         obs.ctx = &ctx;
-        const TrainResult r = trainSuperTransformer(options, &obs, ctx.cancelToken());
+        const TrainResult r = trainSuperTransformer(options, &obs, ctx.cancelToken(), ctx.sink());
         const QString where = q(options.outDir + "/checkpoint_last.pt");
         if (r.cancelled) return QObject::tr("stopped at update %1; checkpoint saved in %2").arg(r.updates).arg(where);
         return QObject::tr("%1 updates; valid loss largest %2, smallest %3 bits; checkpoint %4")

@@ -1,6 +1,7 @@
 #include "ui/search_controller.h"
 
 #include <QThread>
+#include <algorithm>
 #include <exception>
 
 #include "core/export/points_csv.h"
@@ -69,6 +70,14 @@ void SearchController::post(F&& job) {
 template <typename F>
 void SearchController::deliver(F&& f) {
     QMetaObject::invokeMethod(this, std::forward<F>(f), Qt::QueuedConnection);
+}
+
+ProgressSink SearchController::progressTo(JobId id) {
+    return ProgressSink([this, id](const ProgressUpdate& u) {
+        deliver([this, id, f = u.fraction, left = u.secondsLeft, text = q(u.message)] {
+            Q_EMIT progressed(id, f, left, text);
+        });
+    });
 }
 
 JobId SearchController::openWorkspace(const QString& dir) {
@@ -320,8 +329,8 @@ JobId SearchController::startSearch(const QString& device, const EvolutionSettin
             });
         };
         try {
-            const SearchOutcome out =
-                w->ws->search(device.toStdString(), settings, warm, &obs, token.get());
+            const SearchOutcome out = w->ws->search(device.toStdString(), settings, warm, &obs,
+                                                    token.get(), progressTo(id));
             deliver([this, id, out, finish] {
                 finish();
                 if (id == latestSearch_) Q_EMIT searchFinished(id, out);
@@ -353,29 +362,25 @@ JobId SearchController::evaluateFrontBleu(const QString& device) {
             for (const auto& p : paretoFront(w->ws->evaluatedPoints(device.toStdString()))) {
                 if (!p.bleu) todo.push_back(p.gene);
             }
-            deliver([this, id, n = static_cast<int>(todo.size())] {
-                Q_EMIT bleuProgress(id, 0, n, 0.0);
-            });
-            w->ws->fitness().bleu(
-                todo,
-                [this, id, &computed](size_t done, size_t total, double bleu) {
-                    ++computed;
-                    deliver([this, id, done, total, bleu] {
-                        Q_EMIT bleuProgress(id, static_cast<int>(done), static_cast<int>(total),
-                                            bleu);
-                    });
-                },
-                token.get());
+            const ProgressSink forward = progressTo(id);
+            w->ws->fitness().bleu(todo,
+                                  ProgressSink([&computed, forward](const ProgressUpdate& u) {
+                                      // The first report announces the work; each later one
+                                      // is an architecture done.
+                                      ++computed;
+                                      forward.report(u.fraction, u.message);
+                                  }),
+                                  token.get());
             deliver([this, id, computed, token] {
                 --pendingBleu_;
-                Q_EMIT bleuFinished(id, computed, token->cancelled());
+                Q_EMIT bleuFinished(id, std::max(0, computed - 1), token->cancelled());
             });
         } catch (const std::exception& e) {
             const QString msg = q(e.what());
             deliver([this, id, msg, computed] {
                 --pendingBleu_;
                 Q_EMIT failed(id, msg);
-                Q_EMIT bleuFinished(id, computed, true);
+                Q_EMIT bleuFinished(id, std::max(0, computed - 1), true);
             });
         }
     });

@@ -108,7 +108,7 @@ public:
     // fileExported or failed.
     JobId exportPointsCsv(const QString& device, bool frontOnly, bool useUpper, const QString& path);
     // BLEU of the device's Pareto front members that have none yet (beam search over the fitness
-    // set, stored in the workspace): bleuProgress after each, then bleuFinished. Shares the
+    // set, stored in the workspace): progressed after each, then bleuFinished. Shares the
     // search's cancellation: cancelSearch() or a new search stops it.
     JobId evaluateFrontBleu(const QString& device);
     bool evaluatingBleu() const { return pendingBleu_ > 0; }
@@ -140,7 +140,9 @@ Q_SIGNALS:
     void searchStarted(hat::ui::JobId job);
     void generationFinished(hat::ui::JobId job, const hat::GenerationReport& report);
     void searchFinished(hat::ui::JobId job, const hat::SearchOutcome& outcome);
-    void bleuProgress(hat::ui::JobId job, int done, int total, double bleu);
+    // How far a search or a BLEU evaluation is (core's ProgressUpdate: fraction of the job in
+    // [0, 1], a line of text, the seconds left or negative while unknown).
+    void progressed(hat::ui::JobId job, double fraction, double secondsLeft, const QString& text);
     void bleuFinished(hat::ui::JobId job, int computed, bool cancelled);
     // A request failed: `job` is the id its request returned.
     void failed(hat::ui::JobId job, const QString& message);
@@ -156,6 +158,8 @@ private:
     void deliver(F&& f);
     // Delivers `e` as the failure of request `id`.
     void fail(JobId id, const std::exception& e);
+    // A sink for a worker-thread job: its reports come out as progressed(id, ...).
+    ProgressSink progressTo(JobId id);
 
     QThread* thread_ = nullptr;
     SearchWorker* worker_ = nullptr;

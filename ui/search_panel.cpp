@@ -11,22 +11,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "ui/jobs_panel.h"
 #include "ui/limit_model.h"
+#include "ui/progress_display.h"
 #include "ui/search_settings_form.h"
 
 namespace hat::ui {
-
-namespace {
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-
-}  // namespace
-
-double secondsLeft(qint64 firstMs, int firstDone, qint64 nowMsValue, int done, int total) {
-    if (done <= firstDone || total <= done) return total <= done ? 0.0 : -1.0;
-    const double perUnit = static_cast<double>(nowMsValue - firstMs) / 1000.0 / (done - firstDone);
-    return perUnit * (total - done);
-}
 
 SearchPanel::SearchPanel(SearchController* controller, LimitModel* limit, QWidget* parent)
     : QWidget(parent), controller_(controller), limit_(limit) {
@@ -35,7 +24,7 @@ SearchPanel::SearchPanel(SearchController* controller, LimitModel* limit, QWidge
     connect(controller_, &SearchController::searchStarted, this, &SearchPanel::onStarted);
     connect(controller_, &SearchController::generationFinished, this, &SearchPanel::onGeneration);
     connect(controller_, &SearchController::searchFinished, this, &SearchPanel::onFinished);
-    connect(controller_, &SearchController::bleuProgress, this, &SearchPanel::onBleuProgress);
+    connect(controller_, &SearchController::progressed, this, &SearchPanel::onProgress);
     connect(controller_, &SearchController::bleuFinished, this, &SearchPanel::onBleuFinished);
     connect(controller_, &SearchController::failed, this, &SearchPanel::onFailed);
     connect(limit_, &LimitModel::committed, this, [this] {
@@ -163,29 +152,22 @@ JobId SearchPanel::evaluateFrontBleu() {
 
 void SearchPanel::onStarted(JobId job) {
     if (job != searchJob_) return;
-    startedMs_ = nowMs();
-    firstReportMs_ = 0;
-    progress_->setRange(0, generations_);
-    progress_->setValue(0);
-    progress_->setFormat(tr("Generation 0 / %1").arg(generations_));
+    showFraction(progress_, 0.0);
+    progress_->setFormat(tr("Generation 0 of %1").arg(generations_));
+}
+
+void SearchPanel::onProgress(JobId job, double fraction, double secondsLeft, const QString& text) {
+    if (job == 0 || (job != searchJob_ && job != bleuJob_)) return;
+    showFraction(progress_, fraction);
+    // The bar's text is short; the log keeps every BLEU score.
+    QString shown = text;
+    if (job == searchJob_ && shown.contains(':')) shown = shown.section(':', 0, 0);
+    progress_->setFormat(progressText(shown, secondsLeft).replace('%', QStringLiteral("%%")));
+    if (job == bleuJob_) Q_EMIT message(text);
 }
 
 void SearchPanel::onGeneration(JobId job, const GenerationReport& r) {
     if (job != searchJob_) return;
-    const int done = r.generation + 1;
-    if (firstReportMs_ == 0) {
-        // A warm or resumed run may start part-way: rates count from the first report.
-        firstReportMs_ = startedMs_;
-        firstReportDone_ = 0;
-    }
-    const double left = secondsLeft(firstReportMs_, firstReportDone_, nowMs(), done, generations_);
-    progress_->setRange(0, generations_);
-    progress_->setValue(done);
-    progress_->setFormat(left >= 0 ? tr("Generation %1 / %2 — %3 left")
-                                         .arg(done)
-                                         .arg(generations_)
-                                         .arg(formatDuration(left))
-                                   : tr("Generation %1 / %2").arg(done).arg(generations_));
     Q_EMIT message(tr("Generation %1: best loss %2 at %3 ms (%4 s)")
                        .arg(r.generation)
                        .arg(r.best.fitness, 0, 'f', 4)
@@ -213,25 +195,6 @@ void SearchPanel::onFinished(JobId job, const SearchOutcome& out) {
     showStatus(line);
     Q_EMIT message(line);
     Q_EMIT searchEnded(out);
-}
-
-void SearchPanel::onBleuProgress(JobId job, int done, int total, double bleu) {
-    if (job != bleuJob_) return;
-    if (done == 0) {
-        firstReportMs_ = nowMs();
-        firstReportDone_ = 0;
-        Q_EMIT message(tr("BLEU of the Pareto front on %1: %2 architecture(s) to translate")
-                           .arg(device_)
-                           .arg(total));
-    } else {
-        Q_EMIT message(tr("BLEU %1 / %2: %3").arg(done).arg(total).arg(bleu, 0, 'f', 2));
-    }
-    progress_->setRange(0, std::max(total, 1));
-    progress_->setValue(done);
-    const double left = secondsLeft(firstReportMs_, firstReportDone_, nowMs(), done, total);
-    progress_->setFormat(
-        left >= 0 ? tr("BLEU %1 / %2 — %3 left").arg(done).arg(total).arg(formatDuration(left))
-                  : tr("BLEU %1 / %2").arg(done).arg(total));
 }
 
 void SearchPanel::onBleuFinished(JobId job, int computed, bool cancelled) {

@@ -64,7 +64,7 @@ class SearchPanel : public QWidget {
     void onStarted(JobId job);
     void onGeneration(JobId job, const GenerationReport& r);
     void onFinished(JobId job, const SearchOutcome& out);
-    void onBleuProgress(JobId job, int done, int total, double bleu);
+    void onProgress(JobId job, double fraction, double secondsLeft, const QString& text);
     void onBleuFinished(JobId job, int computed, bool cancelled);
     void onFailed(JobId job, const QString& message);
     void showIdle(const QString& text);
@@ -75,9 +75,6 @@ class SearchPanel : public QWidget {
     QString device_;
     JobId searchJob_ = 0, bleuJob_ = 0;
     int generations_ = 0;
-    qint64 startedMs_ = 0;
-    qint64 firstReportMs_ = 0;
-    int firstReportDone_ = 0;
 
     SearchSettingsForm* form_ = nullptr;
     QPushButton* startButton_ = nullptr;
@@ -85,8 +82,5 @@ class SearchPanel : public QWidget {
     QProgressBar* progress_ = nullptr;
     QLabel* status_ = nullptr;
 };
-
-// Time left from the work done so far: (elapsed / done) × left, measured from the first report.
-double secondsLeft(qint64 firstMs, int firstDone, qint64 nowMs, int done, int total);
 
 }  // namespace hat::ui

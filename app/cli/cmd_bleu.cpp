@@ -151,7 +151,7 @@ int cmdBleu(const std::vector<std::string>& argv) {
             fail("", "--metric: unknown metric '" + metric + "' (expected bleu or chrf)");
         const std::set<std::string>& foreign = metric == "bleu" ? kChrfOnly : kBleuOnly;
         for (const std::string& option : foreign) {
-            if (args.has(option)) fail("", option + " does not apply to --metric " + metric);
+            if (args.has(option)) fail("", option + (" does not apply to --metric " + metric));
         }
         const std::vector<std::string> refs(files.begin() + 1, files.end());
         const bool json = args.has("--json");

@@ -6,6 +6,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/progress_printer.h"
 #include "core/latency/device.h"
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_measure.h"
@@ -135,15 +136,8 @@ int cmdLatencyMeasure(const std::vector<std::string>& argv) {
     if (seed < 0) throw UsageError("--seed must be non-negative");
     const CancelToken* cancel = cancelOnInterrupt();
     if (!quiet) std::fprintf(stderr, "protocol: %s\n", protocolFor(o).summary().c_str());
-    const int done = measureDataset(
-        space, o, samples, static_cast<uint64_t>(seed), out, cancel,
-        [&](const MeasureProgress& p) {
-            if (quiet) return;
-            const int fresh = p.done - p.resumed;
-            const double eta = fresh > 0 ? p.elapsedSec / fresh * (p.total - p.done) : 0.0;
-            std::fprintf(stderr, "[%d/%d] %.1f ms  (%.0f s elapsed, about %.0f s left)\n", p.done,
-                         p.total, p.lastMs, p.elapsedSec, eta);
-        });
+    const int done = measureDataset(space, o, samples, static_cast<uint64_t>(seed), out, cancel,
+                                    stderrProgress(quiet));
     if (done < samples) {
         std::fprintf(stderr, "cancelled: %d of %d rows in %s; run the same command to resume\n",
                      done, samples, out.c_str());

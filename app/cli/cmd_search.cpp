@@ -9,6 +9,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/progress_printer.h"
 #include "app/cli/interrupt.h"
 #include "core/export/points_csv.h"
 #include "core/export/subtransformer_file.h"
@@ -42,15 +43,6 @@ std::vector<std::string> splitList(const std::string& s) {
     }
     return out;
 }
-
-struct ProgressPrinter : EvolutionObserver {
-    bool quiet = false;
-    void onGeneration(const GenerationReport& r) override {
-        if (quiet) return;
-        std::fprintf(stderr, "generation %2d: best loss %.4f at %.1f ms  (%.1f s)\n", r.generation,
-                     r.best.fitness, r.best.latency.ms, r.seconds);
-    }
-};
 
 nlohmann::json candidateJson(const Candidate& c, const DesignSpace& space) {
     const SubConfig cfg = geneToConfig(c.gene, space);
@@ -187,12 +179,11 @@ int cmdSearch(const std::vector<std::string>& argv) {
     args.expectPositional(0, "no positional arguments");
     if (args.getInt("--threads", 0) > 0) setComputeThreads(args.getInt("--threads", 0));
     Workspace w = Workspace::open(args.require("--workspace"));
-    ProgressPrinter printer;
-    printer.quiet = args.has("--quiet") || args.has("--json");
+    const ProgressSink progress = stderrProgress(args.has("--quiet") || args.has("--json"));
     const auto start = std::chrono::steady_clock::now();
     SearchOutcome out;
     if (args.has("--resume")) {
-        out = w.resume(args.getInt("--resume", 0), &printer);
+        out = w.resume(args.getInt("--resume", 0), nullptr, nullptr, progress);
     } else {
         EvolutionSettings s;
         s.maxLatencyMs = args.getDouble("--max-latency-ms", 0.0);
@@ -205,7 +196,7 @@ int cmdSearch(const std::vector<std::string>& argv) {
         s.crossovers = args.getInt("--crossovers", s.crossovers);
         s.mutationProb = args.getDouble("--mutation-prob", s.mutationProb);
         s.constrainUpperBound = args.has("--upper-bound");
-        out = w.search(args.require("--device"), s, !args.has("--cold"), &printer);
+        out = w.search(args.require("--device"), s, !args.has("--cold"), nullptr, nullptr, progress);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const DesignSpace space = w.space();
@@ -262,9 +253,7 @@ int cmdPareto(const std::vector<std::string>& argv) {
             if (!r.bleu) todo.push_back(r.gene);
         }
         if (!todo.empty()) {
-            w.fitness().bleu(todo, [](size_t done, size_t total, double bleu) {
-                std::fprintf(stderr, "BLEU %zu/%zu: %.2f\n", done, total, bleu);
-            });
+            w.fitness().bleu(todo, stderrProgress());
             // The scores are stored with the evaluations: the table read again shows them.
             table = pointsTable(w, device, frontOnly, upper);
         }

@@ -8,6 +8,7 @@
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
+#include "app/cli/progress_printer.h"
 #include "app/cli/interrupt.h"
 #include "core/data/batching.h"
 #include "core/data/dictionary.h"
@@ -41,12 +42,6 @@ std::string resolve(const std::string& path, const std::string& dir) {
 
 struct PrintingObserver : TrainObserver {
     bool json = false;
-    void onProgress(const SupernetTrainProgress& p) override {
-        if (p.update % 10 != 0 && p.update != p.maxUpdates) return;
-        std::fprintf(stderr, "update %lld/%lld  loss %.3f  lr %.2e  %.0f tok/s  eta %.0f min  [%s]\n",
-                     static_cast<long long>(p.update), static_cast<long long>(p.maxUpdates), p.trainLoss,
-                     p.lr, p.tokensPerSecond, p.secondsRemaining / 60.0, p.sampledConfig.c_str());
-    }
     void onValidation(const TrainValidation& v) override {
         std::fprintf(stderr, "validation at %lld: largest %.3f  smallest %.3f bits/token\n",
                      static_cast<long long>(v.update), v.largestLoss, v.smallestLoss);
@@ -197,7 +192,8 @@ int cmdTrain(const std::vector<std::string>& argv) {
 
     PrintingObserver obs;
     // Ctrl-C stops after the current update with a checkpoint, so `hat train` resumes there.
-    const TrainResult r = trainSuperTransformer(o, &obs, cancelOnInterrupt());
+    // A line every 10 s (and the last), like every long command's progress.
+    const TrainResult r = trainSuperTransformer(o, &obs, cancelOnInterrupt(), stderrProgress(false, 10.0));
     nlohmann::json j = {{"updates", r.updates},
                         {"valid_loss_largest", r.lastValidation.largestLoss},
                         {"valid_loss_smallest", r.lastValidation.smallestLoss},

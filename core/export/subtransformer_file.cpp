@@ -102,7 +102,7 @@ std::string deviceShortName(const std::string& device) {
         const size_t a = stem.find('_');
         const size_t b = a == std::string::npos ? a : stem.find('_', a + 1);
         if (b != std::string::npos) {
-            const std::string hw = lettersAndDigits(stem.substr(b + 1));
+            std::string hw = lettersAndDigits(stem.substr(b + 1));
             if (!hw.empty()) return hw;
         }
     }

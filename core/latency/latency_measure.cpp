@@ -1,5 +1,7 @@
 #include "core/latency/latency_measure.h"
 
+#include <cstdio>
+
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -213,7 +215,7 @@ void appendSample(const std::string& path, const LatencySample& sample) {
 
 int measureDataset(const DesignSpace& space, const MeasureOptions& options, int samples,
                    uint64_t seed, const std::string& outPath, const CancelToken* cancel,
-                   const std::function<void(const MeasureProgress&)>& progress) {
+                   const ProgressSink& progress) {
     if (samples < 1) throw Error("--samples must be at least 1");
     space.validate();
     const MeasurementProtocol protocol = protocolFor(options);
@@ -237,13 +239,14 @@ int measureDataset(const DesignSpace& space, const MeasureOptions& options, int 
         }
         have = static_cast<int>(d.samples.size());
     }
-    MeasureProgress p;
-    p.total = samples;
-    p.resumed = have;
-    p.done = have;
     if (have >= samples) return have;
     LatencyMeter meter(space, options);
-    const auto start = Clock::now();
+    int done = have;
+    auto report = [&](const std::string& what) {
+        progress.report(double(done) / samples, "measured " + std::to_string(done) + " of " +
+                                                     std::to_string(samples) + " SubTransformers" + what);
+    };
+    report(have > 0 ? " (resumed)" : "");
     for (int i = have; i < samples; ++i) {
         if (cancel && cancel->cancelled()) break;
         LatencySample s;
@@ -253,12 +256,12 @@ int measureDataset(const DesignSpace& space, const MeasureOptions& options, int 
             break;
         }
         appendSample(outPath, s);
-        p.done = i + 1;
-        p.lastMs = s.totalMs();
-        p.elapsedSec = msSince(start) / 1000.0;
-        if (progress) progress(p);
+        done = i + 1;
+        char last[48];
+        std::snprintf(last, sizeof last, " (last %.1f ms)", s.totalMs());
+        report(last);
     }
-    return p.done;
+    return done;
 }
 
 }  // namespace hat

@@ -1,5 +1,7 @@
 #include "core/train/trainer.h"
 
+#include <cstdio>
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
@@ -146,7 +148,7 @@ std::string samplingName(TrainOptions::Sampling s) {
 }
 
 TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer,
-                                  const CancelToken* cancel) {
+                                  const CancelToken* cancel, const ProgressSink& progress) {
     TrainObserver silent;
     TrainObserver& obs = observer ? *observer : silent;
     if (o.outDir.empty()) throw Error("training needs an output directory");
@@ -224,7 +226,9 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
     model->train();
     const auto start = std::chrono::steady_clock::now();
     int64_t tokensThisRun = 0;
-    const int64_t firstUpdate = update;
+    progress.report(double(update) / o.maxUpdates,
+                    (update > 0 ? "resumed at update " : "starting at update ") + std::to_string(update) + " of " +
+                        std::to_string(o.maxUpdates));
     while (update < o.maxUpdates) {
         std::mt19937_64 rng(o.seed * 1000003ULL + static_cast<uint64_t>(epoch));
         const auto batches = makeBatches(data.train, o.maxTokens, &rng);
@@ -268,9 +272,13 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
             p.lr = lr;
             p.secondsElapsed = elapsed;
             p.tokensPerSecond = tokensThisRun / std::max(elapsed, 1e-9);
-            p.secondsRemaining = elapsed / (update - firstUpdate) * (o.maxUpdates - update);
             p.sampledConfig = configs.back().summary();
             obs.onProgress(p);
+            char numbers[96];
+            std::snprintf(numbers, sizeof numbers, ": loss %.3f bits, lr %.2e, %.0f tokens/s", p.trainLoss, lr,
+                          p.tokensPerSecond);
+            progress.report(double(update) / o.maxUpdates, "update " + std::to_string(update) + " of " +
+                                                               std::to_string(o.maxUpdates) + numbers);
             if (update % 10 == 0) {
                 log << nlohmann::json{{"update", update}, {"train_loss", p.trainLoss}, {"lr", lr},
                                       {"tokens_per_s", p.tokensPerSecond}, {"epoch", epoch}}.dump()

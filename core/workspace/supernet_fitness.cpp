@@ -165,15 +165,17 @@ std::vector<double> SupernetFitness::fitness(const std::vector<Gene>& genes, con
     return out;
 }
 
-std::vector<double> SupernetFitness::bleu(const std::vector<Gene>& genes, const BleuProgress& progress,
+std::vector<double> SupernetFitness::bleu(const std::vector<Gene>& genes, const ProgressSink& progress,
                                           const CancelToken* cancel) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> out(genes.size(), nan);
     // BLEU is stored next to the validation loss: make sure every gene has one first.
     const std::vector<double> losses = fitness(genes, cancel);
     (*d->model)->eval();
+    const std::string of = " of " + std::to_string(genes.size());
+    progress.report(genes.empty() ? 1.0 : 0.0, "BLEU of " + std::to_string(genes.size()) + " architecture(s)");
     for (size_t i = 0; i < genes.size(); ++i) {
-        if (cancel && cancel->cancelled()) break;
+        if (isCancelled(cancel)) break;
         const Gene key = canonicalGene(genes[i], d->space);
         if (auto known = d->db->evaluationBleu(d->supernetId, d->fitnessSetId, key)) {
             out[i] = *known;
@@ -185,7 +187,9 @@ std::vector<double> SupernetFitness::bleu(const std::vector<Gene>& genes, const 
             out[i] = score->bleu;
             d->db->addEvaluations(d->supernetId, d->fitnessSetId, {{key, losses[i], score->bleu}});
         }
-        if (progress) progress(i + 1, genes.size(), out[i]);
+        char score[32];
+        std::snprintf(score, sizeof score, ": %.2f", out[i]);
+        progress.report(double(i + 1) / genes.size(), "BLEU " + std::to_string(i + 1) + of + score);
     }
     return out;
 }

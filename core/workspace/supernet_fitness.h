@@ -42,10 +42,9 @@ public:
 
     // sacreBLEU (13a) of each gene's beam-search translations of the fitness set (beam 4, length
     // penalty 0.6, as HAT generates), looked up in the database first and stored there with the
-    // validation loss as each finishes. NaN where cancelled. `progress(done, total, bleu)` after
-    // each gene.
-    using BleuProgress = std::function<void(size_t done, size_t total, double bleu)>;
-    std::vector<double> bleu(const std::vector<Gene>& genes, const BleuProgress& progress = {},
+    // validation loss as each finishes. NaN where cancelled. Reports "BLEU of N architecture(s)"
+    // first, then "BLEU i of N: 21.37" after each.
+    std::vector<double> bleu(const std::vector<Gene>& genes, const ProgressSink& progress = {},
                              const CancelToken* cancel = nullptr);
 
     int64_t supernetId() const;

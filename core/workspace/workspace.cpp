@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -400,23 +401,32 @@ struct LatencyAdapter : LatencySource {
 };
 
 // Writes every generation (and the latencies of its members) before telling the caller.
+// Writes every generation (and the latencies of its members) before telling the caller, then
+// reports the generations scored of all (a resumed run's first report is where it resumed).
 struct StoringObserver : EvolutionObserver {
     WorkspaceDb* db;
     int64_t runId, deviceId;
+    int populations;  // generations + 1 are scored
     EvolutionObserver* next;
+    const ProgressSink* progress;
     void onGeneration(const GenerationReport& r) override {
         std::vector<std::pair<Gene, LatencyBound>> lat;
         for (const auto& c : r.population) lat.emplace_back(c.gene, c.latency);
         db->addLatencies(deviceId, lat);
         db->writeGeneration(runId, r);
         if (next) next->onGeneration(r);
+        char best[96];
+        std::snprintf(best, sizeof best, ": best loss %.4f at %.1f ms", r.best.fitness, r.best.latency.ms);
+        progress->report(double(r.generation + 1) / populations,
+                         "generation " + std::to_string(r.generation + 1) + " of " + std::to_string(populations) + best);
     }
 };
 }  // namespace
 
 SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSettings& s, int64_t runId,
                                    std::optional<EvolutionState> state, const std::vector<Gene>& seeds,
-                                   EvolutionObserver* observer, const CancelToken* cancel) {
+                                   EvolutionObserver* observer, const CancelToken* cancel,
+                                   const ProgressSink& progress) {
     const auto start = std::chrono::steady_clock::now();
     SupernetFitness& f = fitness();
     const int computed0 = f.computed(), reused0 = f.reused();
@@ -433,10 +443,16 @@ SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSetti
     store.db = &d->db;
     store.runId = runId;
     store.deviceId = device(name).id;
+    store.populations = s.generations + 1;
     store.next = observer;
+    store.progress = &progress;
     SearchOutcome out;
     out.runId = runId;
     try {
+        const int scored = state->generation, all = s.generations + 1;
+        progress.report(double(scored) / all, scored == 0 ? "scoring generation 1 of " + std::to_string(all)
+                                                          : "resumed: " + std::to_string(scored) + " of " +
+                                                                std::to_string(all) + " generations scored");
         const EvolutionResult r = evo.run(std::move(*state), &store, cancel);
         out.best = r.best;
         out.generations = r.generations;
@@ -453,7 +469,8 @@ SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSetti
 }
 
 SearchOutcome Workspace::search(const std::string& name, EvolutionSettings s, bool warm,
-                                EvolutionObserver* observer, const CancelToken* cancel) {
+                                EvolutionObserver* observer, const CancelToken* cancel,
+                                const ProgressSink& progress) {
     device(name);  // an unknown device fails here, naming the known ones
     std::vector<Gene> seeds;
     if (warm) {
@@ -466,10 +483,11 @@ SearchOutcome Workspace::search(const std::string& name, EvolutionSettings s, bo
             if (static_cast<int>(seeds.size()) >= s.population) break;
         }
     }
-    return runSearch(name, s, 0, std::nullopt, seeds, observer, cancel);
+    return runSearch(name, s, 0, std::nullopt, seeds, observer, cancel, progress);
 }
 
-SearchOutcome Workspace::resume(int64_t runId, EvolutionObserver* observer, const CancelToken* cancel) {
+SearchOutcome Workspace::resume(int64_t runId, EvolutionObserver* observer, const CancelToken* cancel,
+                                const ProgressSink& progress) {
     const auto run = d->db.run(runId);
     if (!run) throw Error("no search run " + std::to_string(runId) + " in " + d->db.path());
     std::string name;
@@ -480,7 +498,7 @@ SearchOutcome Workspace::resume(int64_t runId, EvolutionObserver* observer, cons
     auto state = d->db.resumeState(runId);
     if (!state) throw Error("search run " + std::to_string(runId) + " has nothing to resume (status " + run->status + ")");
     d->db.setRunStatus(runId, "running");
-    return runSearch(name, s, runId, std::move(*state), {}, observer, cancel);
+    return runSearch(name, s, runId, std::move(*state), {}, observer, cancel, progress);
 }
 
 }  // namespace hat

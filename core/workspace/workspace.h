@@ -103,7 +103,8 @@ public:
     // A search for `device` under settings.maxLatencyMs. With `warm`, generation 0 starts from the
     // best stored evaluations under the limit (a re-search after the limit moved).
     SearchOutcome search(const std::string& device, EvolutionSettings settings, bool warm,
-                         EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr);
+                         EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr,
+                         const ProgressSink& progress = {});
     // The SuperTransformer and fitness set, loaded on first use (a second or two): call early on a
     // worker thread so the first search or instant answer does not pay for it.
     SupernetFitness& fitness();
@@ -124,7 +125,8 @@ public:
     std::string runDevice(const RunRecord& run);
 
     // Continues an interrupted run from its last stored generation.
-    SearchOutcome resume(int64_t runId, EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr);
+    SearchOutcome resume(int64_t runId, EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr,
+                         const ProgressSink& progress = {});
 
 private:
     Workspace();
@@ -135,7 +137,8 @@ private:
     // its generation 0 exists; a resumed one continues `state` of `runId`.
     SearchOutcome runSearch(const std::string& device, const EvolutionSettings& s, int64_t runId,
                             std::optional<EvolutionState> state, const std::vector<Gene>& seeds,
-                            EvolutionObserver* observer, const CancelToken* cancel);
+                            EvolutionObserver* observer, const CancelToken* cancel,
+                            const ProgressSink& progress);
 };
 
 std::string settingsToJson(const EvolutionSettings& s);

@@ -157,7 +157,7 @@ private Q_SLOTS:
             if (c["metric"] == "chrf" && (o["char_order"] != 6 || o["beta"] != 2 || o["whitespace"] || o["eps_smoothing"])) continue;
             QStringList args{"bleu"};
             auto write = [&](const QString& name, const nlohmann::json& lines) {
-                const QString path = dir.filePath(name);
+                QString path = dir.filePath(name);
                 std::ofstream out(path.toStdString(), std::ios::binary);
                 for (const auto& l : lines) out << l.get<std::string>() << "\n";
                 return path;

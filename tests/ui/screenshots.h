@@ -4,7 +4,7 @@
 #include <QString>
 
 inline QString screenshotDir() {
-    const QString d = QStringLiteral(HAT_BINARY_DIR "/screenshots");
+    QString d = QStringLiteral(HAT_BINARY_DIR "/screenshots");
     QDir().mkpath(d);
     return d;
 }

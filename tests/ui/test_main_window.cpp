@@ -433,7 +433,7 @@ private Q_SLOTS:
 
     void bleuOfTheFrontIsStoredAndPlotted() {
         SearchController* c = w->controller();
-        QSignalSpy progress(c, &SearchController::bleuProgress);
+        QSignalSpy progress(c, &SearchController::progressed);
         QSignalSpy done(c, &SearchController::bleuFinished);
         const int front = w->plot()->frontCount();
         QVERIFY(front > 0);
@@ -443,7 +443,10 @@ private Q_SLOTS:
         QVERIFY(!done.at(0).at(2).toBool());
         QCOMPARE(done.at(0).at(1).toInt(), front);  // nothing had a BLEU before
         QCOMPARE(progress.count(), front + 1);       // the announcement, then one per architecture
-        QCOMPARE(progress.last().at(1).toInt(), front);
+        QCOMPARE(progress.first().at(1).toDouble(), 0.0);
+        QCOMPARE(progress.last().at(1).toDouble(), 1.0);
+        QVERIFY2(progress.last().at(3).toString().startsWith(QString("BLEU %1 of %1: ").arg(front)),
+                 qPrintable(progress.last().at(3).toString()));
         QCOMPARE(w->searchPanel()->progressBar()->value(), w->searchPanel()->progressBar()->maximum());
         // The points come back with their BLEU: the BLEU axis shows exactly the front.
         QTRY_VERIFY_WITH_TIMEOUT([&] {

@@ -53,7 +53,7 @@ private Q_SLOTS:
         { std::ofstream(path("a.en")) << "one\ntwo\n"; std::ofstream(path("a.de")) << "eins\n"; }
         auto m = errorOf([&] { loadParallelText(path("a.en"), path("a.de")); });
         QVERIFY2(m.find("a.de: has 1 lines but") != std::string::npos, m.c_str());
-        { std::ofstream(path("e.en")); std::ofstream(path("e.de")) << "x\n"; }
+        { std::ofstream empty(path("e.en")); std::ofstream(path("e.de")) << "x\n"; }
         QVERIFY(errorOf([&] { loadParallelText(path("e.en"), path("e.de")); }).find("e.en: corpus file is empty") != std::string::npos);
         QVERIFY(errorOf([&] { loadParallelText(path("none.en"), path("a.de")); }).find("none.en: cannot open file") != std::string::npos);
         // Text whose every token is unknown to the dictionary.

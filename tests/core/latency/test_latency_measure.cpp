@@ -108,11 +108,15 @@ private Q_SLOTS:
         const auto firstRow = d.samples[0].totalMs();
 
         // Resume: the two rows stay, three more are appended.
-        std::vector<int> seen;
-        QCOMPARE(measureDataset(space, quick(), 5, 7, out, nullptr,
-                                [&](const MeasureProgress& p) { seen.push_back(p.done); }),
-                 5);
-        QCOMPARE(seen, std::vector<int>({3, 4, 5}));
+        std::vector<double> seen;
+        std::string last;
+        const ProgressSink sink([&](const ProgressUpdate& u) {
+            seen.push_back(u.fraction);
+            last = u.message;
+        });
+        QCOMPARE(measureDataset(space, quick(), 5, 7, out, nullptr, sink), 5);
+        QCOMPARE(seen, std::vector<double>({0.4, 0.6, 0.8, 1.0}));  // from where it resumed
+        QVERIFY2(last.rfind("measured 5 of 5 SubTransformers (last ", 0) == 0, last.c_str());
         d = LatencyDataset::load(out);
         QCOMPARE(d.size(), size_t(5));
         QCOMPARE(d.samples[0].totalMs(), firstRow);
