@@ -2,7 +2,8 @@
 // The latency predictor: HAT's MLP (HAT_SPEC §8: features -> 400 -> ReLU -> ... -> 1) trained with
 // LibTorch, plus a calibrated 90% interval. Loads HAT's own trained predictors unchanged.
 //
-// No torch types here: the UI and the search include this header (the network lives in the .cpp).
+// No torch types here: the UI and the search include this header (the network and the rest live
+// in predictor_*.h, internal to core/latency).
 //
 // File format: a pickled dict of tensors (saveTensorDict) with HAT's MLP keys (first_layer.*,
 // layers.<i>.*, predict.*), so HAT's Net.load_state_dict reads it after dropping our metadata, which
