@@ -53,20 +53,9 @@ JobRunner::Work measureDatasetWork(const DatasetJob& job) {
 
         const LatencyDataset data = LatencyDataset::load(csv);
         PredictorTrainOptions po;
-        po.progress = [&](const TrainProgress& p) {
-            const double f = (p.model + static_cast<double>(p.step) / std::max(1, p.steps)) / std::max(1, p.models);
-            ctx.progress(measureShare + (1.0 - measureShare) * f,
-                         QObject::tr("training the predictor: model %1 of %2, step %3").arg(p.model + 1).arg(p.models).arg(p.step));
-            return !ctx.cancelled();
-        };
-        LatencyPredictor p = [&] {
-            try {
-                return LatencyPredictor::train(data, po);
-            } catch (const Error&) {
-                if (ctx.cancelled()) throw Cancelled();
-                throw;
-            }
-        }();
+        po.progress = ctx.sink().step(measureShare, 1.0);
+        po.cancel = ctx.cancelToken();
+        LatencyPredictor p = LatencyPredictor::train(data, po);
         p.setSpace(job.space);
         p.save(job.predictorPath.toStdString());
         const PredictionReport r = p.heldOutReport();

@@ -280,12 +280,8 @@ int cmdPredictorTrain(const std::vector<std::string>& argv) {
     if (threads < 0) throw UsageError("--threads must be positive");
     o.threads = threads;
     const bool quiet = args.has("--quiet") || args.has("--json");
-    o.progress = [&](const TrainProgress& p) {
-        if (!quiet && (p.step % 500 == 0 || p.step == p.steps)) {
-            std::fprintf(stderr, "model %d/%d step %d/%d\n", p.model + 1, p.models, p.step, p.steps);
-        }
-        return true;
-    };
+    o.progress = stderrProgress(quiet, 5.0);
+    o.cancel = cancelOnInterrupt();
     LatencyPredictor p = LatencyPredictor::train(data, o);
     if (args.has("--space")) p.setSpace(DesignSpace::loadYaml(args.get("--space", "")));
     p.save(out);

@@ -8,6 +8,7 @@
 #include "app/cli/commands.h"
 #include "core/util/allocator.h"
 #include "core/util/error.h"
+#include "core/util/progress.h"
 
 namespace {
 
@@ -123,6 +124,10 @@ int main(int argc, char** argv) {
         std::cerr << "hat " << spec.name << ": " << e.what() << "\nusage: hat " << spec.name << " "
                   << spec.synopsis << "\n";
         return 2;
+    } catch (const hat::Cancelled&) {
+        // Ctrl-C (or SIGTERM) in a job that keeps nothing partial: the shell's convention.
+        std::cerr << "hat " << spec.name << ": interrupted, nothing written\n";
+        return 130;
     } catch (const hat::Error& e) {
         std::cerr << "hat " << spec.name << ": " << e.what() << "\n";
         return 2;

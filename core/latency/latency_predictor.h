@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "core/util/progress.h"
+
 #include "core/latency/latency_dataset.h"
 #include "core/space/arch_metrics.h"
 
@@ -40,14 +42,6 @@ struct LatencyEstimate {
     double lowMs = 0.0;
     double highMs = 0.0;
     bool hasInterval() const { return lowMs == lowMs && highMs == highMs; }
-};
-
-struct TrainProgress {
-    int model = 0;   // 0-based; the last one is the final fit on every row
-    int models = 1;
-    int step = 0;
-    int steps = 0;
-    double validLoss = 0.0;  // NaN when the model has no validation rows
 };
 
 struct PredictorTrainOptions {
@@ -95,8 +89,11 @@ struct PredictorTrainOptions {
     int evalEvery = 50;
     double intervalLevel = 0.9;
     int threads = 0;         // LibTorch threads while training; 0 leaves the setting alone
-    // Called every evalEvery steps; return false to cancel (train() then throws hat::Error).
-    std::function<bool(const TrainProgress&)> progress;
+    // Reported every evalEvery steps, as a fraction of all models' steps ("model 2 of 6, step
+    // 400 of 3000, validation loss 0.0412"); the last model is the final fit on every row.
+    ProgressSink progress;
+    // When set, training stops at its next report by throwing Cancelled.
+    const CancelToken* cancel = nullptr;
 };
 
 // Out-of-fold prediction for one training row.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/util/error.h"
 
@@ -152,9 +153,12 @@ Fitted fitNetwork(const FitRows& r, const PredictorTrainOptions& o, const FitJob
                 out.weights = kept->weights();
             }
         }
-        if (o.progress && !o.progress({job.model, job.models, step, s.steps, v})) {
-            throw Error("latency predictor training cancelled");
-        }
+        if (o.cancel) o.cancel->throwIfCancelled();
+        char lossText[48] = "";
+        if (std::isfinite(v)) std::snprintf(lossText, sizeof lossText, ", validation loss %.4f", v);
+        o.progress.report((job.model + double(step) / s.steps) / job.models,
+                          "model " + std::to_string(job.model + 1) + " of " + std::to_string(job.models) +
+                              ", step " + std::to_string(step) + " of " + std::to_string(s.steps) + lossText);
     }
     if (out.weights.empty()) {
         out.weights = kept->weights();

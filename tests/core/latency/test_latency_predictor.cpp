@@ -220,9 +220,27 @@ private Q_SLOTS:
         o.steps = 200;
         o.folds = 0;
         o.evalEvery = 10;
-        o.progress = [](const TrainProgress& p) { return p.step < 50; };
+        CancelToken cancel;
+        double last = -1.0, cancelledAt = -2.0;
+        o.progress = ProgressSink([&](const ProgressUpdate& u) {
+            QVERIFY(u.fraction >= last);  // one fraction over every model's steps
+            last = u.fraction;
+            if (!cancel.cancelled() && u.message.find("step 50 of 200") != std::string::npos) {
+                cancel.cancel();
+                cancelledAt = u.fraction;
+            }
+        });
+        o.cancel = &cancel;
         trained();
-        QVERIFY(errorOf([&] { LatencyPredictor::train(train, o); }).find("cancelled") != std::string::npos);
+        bool cancelled = false;
+        try {
+            LatencyPredictor::train(train, o);
+        } catch (const Cancelled&) {
+            cancelled = true;  // its own exception, not an ordinary error
+        }
+        QVERIFY(cancelled);
+        QVERIFY(cancelledAt > 0.0 && cancelledAt < 1.0);
+        QCOMPARE(last, cancelledAt);  // stopped at its next report, before reporting again
     }
 };
 
