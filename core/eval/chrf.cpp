@@ -27,7 +27,7 @@ struct SentenceNgrams {
 SentenceNgrams extractNgrams(const std::string& sentence, const ChrfOptions& options) {
     const std::string text = options.lowercase ? pythonLower(sentence) : sentence;
     SentenceNgrams out;
-    out.orders.resize(static_cast<size_t>(options.charOrder + options.wordOrder));
+    out.orders.resize(static_cast<size_t>(options.charOrder) + static_cast<size_t>(options.wordOrder));
 
     // N-grams are over code points, but keys are the UTF-8 bytes of those code points: UTF-8 is
     // injective, so equal keys mean equal code point sequences.
@@ -191,7 +191,7 @@ ChrfResult corpusChrf(const std::vector<std::string>& hypotheses,
     validateChrfOptions(options);
     checkReferenceStreams(hypotheses.size(), references);
     ChrfResult r;
-    r.stats.resize(static_cast<size_t>(options.charOrder + options.wordOrder));
+    r.stats.resize(static_cast<size_t>(options.charOrder) + static_cast<size_t>(options.wordOrder));
     std::vector<std::string> refs;
     for (size_t i = 0; i < hypotheses.size(); ++i) {
         refs.clear();
