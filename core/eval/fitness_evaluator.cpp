@@ -129,6 +129,7 @@ std::vector<std::optional<ValidLoss>> FitnessEvaluator::evaluate(const std::vect
         work();
     } else {
         std::vector<std::thread> pool;
+        pool.reserve(workers);
         for (int t = 0; t < workers; ++t) {
             pool.emplace_back([&]() {
                 omp_set_num_threads(1);  // this thread's OpenMP setting: one core per architecture

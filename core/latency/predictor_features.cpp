@@ -56,6 +56,7 @@ FeatureNormalisation standardisation(FeatureLayout layout,
     // contributes nothing instead of dividing by zero.
     FeatureNormalisation norm{std::vector<double>(F, 0.0), std::vector<double>(F, 1.0)};
     std::vector<std::vector<double>> raw;
+    raw.reserve(rows.size());
     for (const auto& f : rows) raw.push_back(layoutFeatures(layout, f));
     for (int j = 0; j < F; ++j) {
         double m = 0, v = 0;

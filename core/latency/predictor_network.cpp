@@ -1,5 +1,6 @@
 #include "core/latency/predictor_network.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/util/error.h"
@@ -42,6 +43,7 @@ PredictorNetImpl::PredictorNetImpl(int64_t inputs, int64_t hidden, int hiddenLay
     // Drawn in Net's order, so a seed gives the initial weights it always gave.
     const NetLayer first = drawn(inputs, hidden);
     std::vector<NetLayer> middle;
+    middle.reserve(static_cast<size_t>(std::max(0, hiddenLayers)));
     for (int i = 0; i < hiddenLayers; ++i) middle.push_back(drawn(hidden, hidden));
     const NetLayer out = drawn(hidden, 1);
     build(first, middle, out, true);

@@ -33,7 +33,7 @@ const char* kBatchKey = "hat_explorer.train.batch_in_epoch";
 const char* kRngKey = "hat_explorer.train.torch_rng";
 
 std::string splitPath(const TrainOptions& o, const std::string& split, const std::string& lang) {
-    const std::string base = o.corpusDir + "/" + split + "." + lang;
+    std::string base = o.corpusDir + "/" + split + "." + lang;
     if (fs::exists(base + ".gz")) return base + ".gz";
     return base;
 }

@@ -176,7 +176,7 @@ DeviceRecord Workspace::device(const std::string& name) {
 }
 
 std::string Workspace::checkpointPath() {
-    const std::string stored = resolveIn(d->dir, d->db.meta(meta::kCheckpoint).value_or(""));
+    std::string stored = resolveIn(d->dir, d->db.meta(meta::kCheckpoint).value_or(""));
     if (stored.empty() || fs::exists(stored)) return stored;
     // A workspace moved without its SuperTransformer: the relative path now points elsewhere.
     // Where the file was when its evaluations were stored (the supernet records keep absolute
@@ -185,6 +185,7 @@ std::string Workspace::checkpointPath() {
     const auto records = d->db.supernets();
     const std::string name = fs::path(stored).filename().string();
     std::vector<std::string> candidates;
+    candidates.reserve(records.size() + 2);
     for (const SupernetRecord& r : records) candidates.push_back(r.path);
     candidates.push_back((fs::path(d->dir) / name).string());
     candidates.push_back((fs::path(d->dir).parent_path() / name).string());
