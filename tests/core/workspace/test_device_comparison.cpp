@@ -11,6 +11,7 @@
 #include "core/space/sub_config.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
+#include "support/tiny_workspace.h"
 
 using namespace hat;
 using namespace hat::test;
@@ -40,15 +41,8 @@ private:
 private Q_SLOTS:
     void initTestCase() {
         const TinySupernet t = makeTinySupernet(dir.path().toStdString(), 40, 5);
-        WorkspaceInit in;
-        in.dir = dir.filePath("ws").toStdString();
-        in.spacePath = sourcePath("data/spaces/space0.yml");
-        in.checkpoint = t.checkpoint;
-        in.fitness.corpusDir = t.corpusDir;
-        in.fitness.dictionary = t.corpusDir + "/dict.txt";
-        in.fitness.sentences = 20;
+        WorkspaceInit in = tinyWorkspaceInit(t, dir.filePath("ws").toStdString());
         in.deviceIds = {kPi, kXeon};
-        in.dataDir = sourcePath("data");
         in.predictorOverrides[kPi] =
             trainPredictor("data/latency/hat/wmt14ende_cpu_raspberrypi_all.csv", dir.filePath("pi.pt").toStdString());
         in.predictorOverrides[kXeon] =

@@ -12,6 +12,7 @@
 #include "support/file_fingerprint.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
+#include "support/tiny_workspace.h"
 
 using namespace hat;
 using namespace hat::test;
@@ -29,15 +30,8 @@ class TestWorkspaceCopy : public QObject {
   private Q_SLOTS:
     void initTestCase() {
         const TinySupernet t = makeTinySupernet(dir.path().toStdString(), 40, 5);
-        WorkspaceInit in;
-        in.dir = dir.filePath("checkout/data/demo/workspace").toStdString();
-        in.spacePath = sourcePath("data/spaces/space0.yml");
-        in.checkpoint = t.checkpoint;
-        in.fitness.corpusDir = t.corpusDir;
-        in.fitness.dictionary = t.corpusDir + "/dict.txt";
-        in.fitness.sentences = 20;
+        WorkspaceInit in = tinyWorkspaceInit(t, dir.filePath("checkout/data/demo/workspace").toStdString());
         in.deviceIds = {kDevice};
-        in.dataDir = sourcePath("data");
         in.predictorOverrides[kDevice] =
             sourcePath("data/latency/hat/wmt14ende_cpu_raspberrypi.pt");
         Workspace::init(in);
