@@ -140,7 +140,8 @@ EncoderOutput MaterializedTransformer::encode(const torch::Tensor& src) const {
     for (int i = 0; i < superEncoderLayers_; ++i) {
         if (i < static_cast<int>(encoder_.size())) {
             const auto& l = encoder_[i];
-            const double scaling = std::pow(static_cast<double>(qkv_ / l.heads), -0.5);
+            const int64_t headDim = qkv_ / l.heads;
+            const double scaling = std::pow(static_cast<double>(headDim), -0.5);
             auto qkv = l.qkv(x).chunk(3, -1);
             auto y = attend(splitHeads(qkv[0] * scaling, len, batch, l.heads),
                             splitHeads(qkv[1], len, batch, l.heads),
@@ -173,7 +174,8 @@ torch::Tensor MaterializedTransformer::decodeStep(const torch::Tensor& prefix,
     for (size_t i = 0; i < decoder_.size(); ++i) {
         const auto& l = decoder_[i];
         // Self-attention over every step so far (cached keys/values, no padding mask: §5.4).
-        const double sScale = std::pow(static_cast<double>(qkv_ / l.selfHeads), -0.5);
+        const int64_t selfHeadDim = qkv_ / l.selfHeads;
+        const double sScale = std::pow(static_cast<double>(selfHeadDim), -0.5);
         auto qkv = l.qkv(y).chunk(3, -1);
         auto k = splitHeads(qkv[1], 1, batch, l.selfHeads);
         auto v = splitHeads(qkv[2], 1, batch, l.selfHeads);
@@ -195,7 +197,8 @@ torch::Tensor MaterializedTransformer::decodeStep(const torch::Tensor& prefix,
             cc.key = splitHeads(kv[0], memory.size(0), batch, l.endeHeads);
             cc.value = splitHeads(kv[1], memory.size(0), batch, l.endeHeads);
         }
-        const double cScale = std::pow(static_cast<double>(qkv_ / l.endeHeads), -0.5);
+        const int64_t crossHeadDim = qkv_ / l.endeHeads;
+        const double cScale = std::pow(static_cast<double>(crossHeadDim), -0.5);
         r = attend(splitHeads(l.q(y) * cScale, 1, batch, l.endeHeads), cc.key, cc.value, 1, batch,
                    l.endeHeads, enc.memoryMask(l.arbitrary), l.crossOut);
         y = l.crossNorm(y + r);

@@ -89,7 +89,7 @@ torch::Tensor SuperAttentionImpl::splitHeads(const torch::Tensor& x, int64_t len
     return x.contiguous().view({len, batch * heads, qkvDim_ / heads}).transpose(0, 1);
 }
 
-torch::Tensor SuperAttentionImpl::attend(torch::Tensor q, const torch::Tensor& k,
+torch::Tensor SuperAttentionImpl::attend(const torch::Tensor& q, const torch::Tensor& k,
                                          const torch::Tensor& v, int64_t tgtLen, int64_t batch,
                                          int64_t d, int64_t heads, const torch::Tensor& futureMask,
                                          const torch::Tensor& keyPadding) {
@@ -114,7 +114,8 @@ torch::Tensor SuperAttentionImpl::selfAttention(const torch::Tensor& x, int64_t 
                                                 const torch::Tensor& keyPadding,
                                                 AttentionCache* cache) {
     const int64_t tgtLen = x.size(0), batch = x.size(1);
-    const double scaling = std::pow(static_cast<double>(qkvDim_ / heads), -0.5);
+    const int64_t headDim = qkvDim_ / heads;  // integer, as HAT: heads divide qkvDim_
+    const double scaling = std::pow(static_cast<double>(headDim), -0.5);
     // One [3Q, d] product chunked in three, as HAT's in_proj_qkv.
     auto qkv = torch::linear(x, in_proj_weight.slice(1, 0, d), in_proj_bias).chunk(3, -1);
     auto q = qkv[0] * scaling;
@@ -138,7 +139,8 @@ torch::Tensor SuperAttentionImpl::crossAttention(const torch::Tensor& query,
                                                  const torch::Tensor& keyPadding,
                                                  AttentionCache* cache) {
     const int64_t tgtLen = query.size(0), batch = query.size(1);
-    const double scaling = std::pow(static_cast<double>(qkvDim_ / heads), -0.5);
+    const int64_t headDim = qkvDim_ / heads;  // integer, as HAT: heads divide qkvDim_
+    const double scaling = std::pow(static_cast<double>(headDim), -0.5);
     auto q = torch::linear(query, in_proj_weight.slice(0, 0, qkvDim_).slice(1, 0, dq),
                            in_proj_bias.slice(0, 0, qkvDim_)) *
              scaling;

@@ -79,7 +79,7 @@ public:
     SuperLinear out_proj{nullptr};
 
 private:
-    torch::Tensor attend(torch::Tensor q, const torch::Tensor& k, const torch::Tensor& v,
+    torch::Tensor attend(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                          int64_t tgtLen, int64_t batch, int64_t d, int64_t heads,
                          const torch::Tensor& futureMask, const torch::Tensor& keyPadding);
     torch::Tensor splitHeads(const torch::Tensor& x, int64_t len, int64_t batch, int64_t heads);

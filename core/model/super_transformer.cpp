@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <set>
+#include <utility>
 
 #include "core/util/error.h"
 
@@ -167,13 +168,13 @@ torch::Tensor DecoderLayerImpl::forward(const torch::Tensor& y0, const torch::Te
 }
 
 EncoderImpl::EncoderImpl(const ModelOptions& o, SuperEmbedding embed) {
-    embed_tokens = register_module("embed_tokens", embed);
+    embed_tokens = register_module("embed_tokens", std::move(embed));
     for (int i = 0; i < o.space.superEncoderLayers; ++i) layers->push_back(EncoderLayer(o));
     register_module("layers", layers);
 }
 
 DecoderImpl::DecoderImpl(const ModelOptions& o, SuperEmbedding embed) {
-    embed_tokens = register_module("embed_tokens", embed);
+    embed_tokens = register_module("embed_tokens", std::move(embed));
     for (int i = 0; i < o.space.superDecoderLayers; ++i) layers->push_back(DecoderLayer(o));
     register_module("layers", layers);
 }
