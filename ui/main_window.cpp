@@ -227,6 +227,11 @@ void MainWindow::wire() {
     connect(data_, &DeviceData::problem, this, [this](const QString& message) {
         log(tr("Error: %1").arg(message));
         statusBar()->showMessage(message, 10000);
+        // A damaged workspace (a row the space does not allow, a predictor that does not load)
+        // says so in a dialog, once: every device switch would otherwise repeat it.
+        if (message == lastDataProblem_) return;
+        lastDataProblem_ = message;
+        showError(tr("Cannot read the workspace"), message);
     });
 
     plot_->follow(limit_, selection_);
@@ -291,6 +296,7 @@ void MainWindow::locateCheckpoint(const QString& path) { loader_->locateCheckpoi
 
 void MainWindow::onWorkspaceOpened(const WorkspaceInfo& info) {
     info_ = info;
+    lastDataProblem_.clear();
     recent_->remember(info.dir);
     setWindowTitle(tr("HAT Explorer — %1").arg(QDir(info.dir).dirName()));
     selection_->reset();

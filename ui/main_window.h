@@ -116,6 +116,7 @@ class MainWindow : public QMainWindow {
     JobsController* jobs_ = nullptr;
     std::optional<WorkspaceInfo> info_;
     DeviceData* data_ = nullptr;
+    QString lastDataProblem_;  // shown in a dialog once per workspace opening
 
     ControlBar* controls_ = nullptr;
     QComboBox* deviceCombo_ = nullptr;

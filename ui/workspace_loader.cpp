@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QMessageBox>
 #include <QPushButton>
 
@@ -16,6 +17,7 @@ WorkspaceLoader::WorkspaceLoader(SearchController* controller, QWidget* window)
             [this](JobId job, const WorkspaceInfo& info) {
                 if (job != openJob_) return;
                 currentDir_ = info.dir;
+                checkpoint_ = info.checkpoint;
                 Q_EMIT opened(info);
             });
     connect(controller_, &SearchController::workspaceFailed, this, &WorkspaceLoader::onFailed);
@@ -71,13 +73,17 @@ void WorkspaceLoader::locateCheckpoint(const QString& path) {
 }
 
 void WorkspaceLoader::askForCheckpoint(const QString& message) {
-    // A moved workspace whose SuperTransformer is not where it was: the user may point at it.
-    auto* box =
-        new QMessageBox(QMessageBox::Warning, tr("SuperTransformer not found"),
-                        tr("%1\n\nSearches need the SuperTransformer this workspace was made for. "
-                           "Locate the file (it is checked against the workspace's records)?")
-                            .arg(message),
-                        QMessageBox::Cancel, window_);
+    // A moved workspace whose SuperTransformer is not where it was: the user may point at it. A
+    // file that is there but does not load (damaged, or not a SuperTransformer) is said so: the
+    // user may still point at the right one.
+    const bool present = !checkpoint_.isEmpty() && QFileInfo(checkpoint_).isFile();
+    auto* box = new QMessageBox(
+        QMessageBox::Warning,
+        present ? tr("SuperTransformer did not load") : tr("SuperTransformer not found"),
+        tr("%1\n\nSearches need the SuperTransformer this workspace was made for. "
+           "Locate the file (it is checked against the workspace's records)?")
+            .arg(message),
+        QMessageBox::Cancel, window_);
     box->setObjectName("locateCheckpointDialog");
     QPushButton* locate = box->addButton(tr("Locate…"), QMessageBox::AcceptRole);
     box->setAttribute(Qt::WA_DeleteOnClose);

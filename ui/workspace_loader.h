@@ -48,6 +48,7 @@ class WorkspaceLoader : public QObject {
     SearchController* controller_;
     QWidget* window_;
     QString dataDir_, currentDir_;
+    QString checkpoint_;  // the open workspace's SuperTransformer file
     JobId openJob_ = 0, createJob_ = 0, relocateJob_ = 0;
 };
 

@@ -13,6 +13,7 @@
 #include "core/eval/bleu.h"
 #include "core/eval/chrf.h"
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 
 namespace hat::cli {
 
@@ -153,6 +154,8 @@ int cmdBleu(const std::vector<std::string>& argv) {
         for (const std::string& option : foreign) {
             if (args.has(option)) fail("", option + (" does not apply to --metric " + metric));
         }
+        // Refused before reading: the readers would wait on a FIFO and read a directory as empty.
+        for (const std::string& file : files) requireRegularFile(file);
         const std::vector<std::string> refs(files.begin() + 1, files.end());
         const bool json = args.has("--json");
         return metric == "bleu" ? runBleu(args, refs, json) : runChrf(args, refs, json);
@@ -161,7 +164,7 @@ int cmdBleu(const std::vector<std::string>& argv) {
         std::cerr << "hat bleu: " << e.what() << "\n";
         return 2;
     } catch (const Error& e) {
-        std::cerr << "hat bleu: " << e.what() << "\n";
+        std::cerr << "hat bleu: " << shownText(e.what(), 2000) << "\n";
         return 2;
     }
 }

@@ -1,12 +1,14 @@
 // hat latency measure / predict / devices, hat predictor train / eval
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/args.h"
 #include "app/cli/commands.h"
 #include "app/cli/progress_printer.h"
+#include "core/latency/dataset_tail.h"
 #include "core/latency/device.h"
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_measure.h"
@@ -51,6 +53,23 @@ void printReport(const PredictionReport& r, double level) {
     std::printf("bias:              %+.2f ms (residual sd %.2f ms)\n", r.biasMs, r.residualSdMs);
     std::printf("|error| median / p90 / max: %.1f / %.1f / %.1f %%\n", r.medianAbsPct, r.p90AbsPct,
                 r.maxAbsPct);
+}
+
+// A dataset as the commands read it, with a note on stderr when it ends in a row an interrupted
+// write left (the reader leaves that row out).
+LatencyDataset loadDataset(const std::string& path) {
+    TornRow torn;
+    LatencyDataset d = loadLatencyDataset(path, &torn);
+    if (torn) std::fprintf(stderr, "note: %s\n", tornRowNote(path, torn).c_str());
+    return d;
+}
+
+// The same note before `latency measure` resumes a file (and replaces the torn row).
+void noteTornRow(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return;
+    const TornRow torn = findTornRow(readDatasetText(path));
+    if (torn) std::fprintf(stderr, "note: %s\n", tornRowNote(path, torn).c_str());
 }
 
 double hatLatNorm(const Args& args) {
@@ -122,6 +141,7 @@ int cmdLatencyMeasure(const std::vector<std::string>& argv) {
             throw UsageError("--arch measures one architecture; leave out --samples and --seed");
         }
         const SubConfig config = loadSubConfig(args.get("--arch", ""), &space);
+        noteTornRow(out);
         LatencyMeter meter(space, o);
         const LatencySample s = meter.measure(config);
         appendSample(out, s);
@@ -136,6 +156,7 @@ int cmdLatencyMeasure(const std::vector<std::string>& argv) {
     if (seed < 0) throw UsageError("--seed must be non-negative");
     const CancelToken* cancel = cancelOnInterrupt();
     if (!quiet) std::fprintf(stderr, "protocol: %s\n", protocolFor(o).summary().c_str());
+    noteTornRow(out);  // even when quiet: it says what happens to the file
     const int done = measureDataset(space, o, samples, static_cast<uint64_t>(seed), out, cancel,
                                     stderrProgress(quiet));
     if (done < samples) {
@@ -263,7 +284,7 @@ const CommandSpec& predictorTrainSpec() {
 int cmdPredictorTrain(const std::vector<std::string>& argv) {
     const Args args(argv, predictorTrainSpec());
     args.expectPositional(0, "no positional arguments");
-    const LatencyDataset data = LatencyDataset::load(args.require("--dataset"));
+    const LatencyDataset data = loadDataset(args.require("--dataset"));
     const std::string out = args.require("--out");
     PredictorTrainOptions o;
     const int seed = args.getInt("--seed");
@@ -323,7 +344,7 @@ int cmdPredictorEval(const std::vector<std::string>& argv) {
     const Args args(argv, predictorEvalSpec());
     args.expectPositional(0, "no positional arguments");
     const LatencyPredictor p = LatencyPredictor::load(args.require("--predictor"), hatLatNorm(args));
-    const LatencyDataset data = LatencyDataset::load(args.require("--dataset"));
+    const LatencyDataset data = loadDataset(args.require("--dataset"));
     const PredictionReport r = p.evaluate(data);
     if (args.has("--json")) {
         nlohmann::json j = reportJson(r);

@@ -15,6 +15,7 @@
 #include "core/export/subtransformer_file.h"
 #include "core/export/workspace_export.h"
 #include "core/workspace/device_comparison.h"
+#include "core/workspace/run_owner.h"
 #include "core/workspace/workspace.h"
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
@@ -146,7 +147,8 @@ const CommandSpec& searchSpec() {
             "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] "
             "[--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] "
             "[--resume RUN] [--threads T] [--json]",
-            "Every generation is stored in the workspace: a killed run continues with --resume. "
+            "Every evaluation and generation is stored in the workspace as it finishes: a killed "
+            "run continues with --resume (refused while another live process runs it). "
             "Prints the best SubTransformer as HAT's YAML.",
             {},
             {valueOption("--workspace", "DIR", "the workspace"),
@@ -241,7 +243,9 @@ const CommandSpec& paretoSpec() {
 int cmdPareto(const std::vector<std::string>& argv) {
     const Args args(argv, paretoSpec());
     args.expectPositional(0, "no positional arguments");
-    Workspace w = Workspace::open(args.require("--workspace"));
+    // Only --bleu stores anything (the scores it computes).
+    Workspace w = Workspace::open(args.require("--workspace"),
+                                  args.has("--bleu") ? WorkspaceAccess::ReadWrite : WorkspaceAccess::ReadOnly);
     const std::string device = args.require("--device");
     if (args.getInt("--threads", 0) > 0) setComputeThreads(args.getInt("--threads", 0));
     const bool frontOnly = !args.has("--all"), upper = args.has("--upper-bound");
@@ -292,7 +296,7 @@ const CommandSpec& compareSpec() {
 int cmdCompare(const std::vector<std::string>& argv) {
     const Args args(argv, compareSpec());
     args.expectPositional(0, "no positional arguments");
-    Workspace w = Workspace::open(args.require("--workspace"));
+    Workspace w = Workspace::open(args.require("--workspace"), WorkspaceAccess::ReadOnly);
     std::vector<std::string> devices = splitList(args.get("--devices", ""));
     if (devices.empty()) {
         for (const auto& d : w.devices()) devices.push_back(d.name);
@@ -369,7 +373,9 @@ const CommandSpec& workspaceMeasureSpec() {
 int cmdWorkspaceMeasure(const std::vector<std::string>& argv) {
     const Args args(argv, workspaceMeasureSpec());
     if (args.positional().size() > 1) throw UsageError("at most one ARCH.yml");
-    Workspace w = Workspace::open(args.require("--workspace"));
+    // Listing only reads; measuring stores the measurement.
+    Workspace w = Workspace::open(args.require("--workspace"), args.positional().empty() ? WorkspaceAccess::ReadOnly
+                                                                                         : WorkspaceAccess::ReadWrite);
     const std::string device = w.device(args.require("--device")).name;
     const DesignSpace space = w.space();
     if (args.positional().empty()) {  // the measurements stored so far
@@ -417,7 +423,7 @@ const CommandSpec& exportSpec() {
 int cmdExport(const std::vector<std::string>& argv) {
     const Args args(argv, exportSpec());
     args.expectPositional(0, "no positional arguments");
-    Workspace w = Workspace::open(args.require("--workspace"));
+    Workspace w = Workspace::open(args.require("--workspace"), WorkspaceAccess::ReadOnly);
     const int64_t runId = args.getInt("--run", 0);
     const auto run = w.run(runId);
     if (!run) throw Error("no search run " + std::to_string(runId) + " in " + w.databasePath());
@@ -434,7 +440,16 @@ int cmdExport(const std::vector<std::string>& argv) {
         nlohmann::json j = candidateJson(members.front(), space);
         j["run_id"] = runId;
         j["max_latency_ms"] = run->maxLatencyMs;
-        j["status"] = run->status;
+        // A run stored as running whose process is gone reads "interrupted" (hat search --resume).
+        const RunOwner me = thisProcess();
+        j["status"] = shownStatus(*run, me);
+        j["owner"] = nullptr;
+        if (run->owner) {
+            j["owner"] = {{"pid", run->owner->pid},
+                          {"host", run->owner->host},
+                          {"heartbeat_seconds_ago", me.heartbeat - run->owner->heartbeat},
+                          {"alive", !ownerIsDead(*run->owner, me)}};
+        }
         j["export"] = nlohmann::json::parse(exportInfoJson(exportInfoFor(w, device, members.front())));
         std::cout << j.dump(2) << "\n";
     } else if (format == "csv") {

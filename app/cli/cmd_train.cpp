@@ -75,21 +75,27 @@ int cmdDataPrepare(const std::vector<std::string>& argv) {
     args.expectPositional(0, "no positional arguments");
     const std::string corpus = args.require("--corpus"), out = args.require("--out");
     const std::string src = args.get("--src"), tgt = args.get("--tgt");
-    fs::create_directories(out);
-    // SentencePiece reads plain text: write both training sides into one joint file.
-    const std::string joint = out + "/.spm_input.txt";
-    {
-        std::ofstream j(joint);
-        for (const auto& lang : {src, tgt}) {
-            const auto lines = readLines(corpusFile(corpus, "train", lang));
-            if (lines.empty()) fail(corpusFile(corpus, "train", lang), "corpus file is empty");
-            for (const auto& l : lines) j << l << '\n';
-        }
+    // Both sides are read before anything is written, so a bad corpus leaves OUT untouched.
+    std::vector<std::vector<std::string>> sides;
+    for (const auto& lang : {src, tgt}) {
+        sides.push_back(readLines(corpusFile(corpus, "train", lang)));
+        if (sides.back().empty()) fail(corpusFile(corpus, "train", lang), "corpus file is empty");
     }
     SubwordTrainOptions o;
     o.vocabSize = args.getInt("--vocab-size");
     o.modelType = args.get("--model-type");
+    fs::create_directories(out);
+    // SentencePiece reads plain text: write both training sides into one joint file.
+    const std::string joint = out + "/.spm_input.txt";
     try {
+        {
+            std::ofstream j(joint);
+            for (const auto& side : sides) {
+                for (const auto& l : side) j << l << '\n';
+            }
+            j.flush();
+            if (!j) fail(joint, "cannot write the subword model's training text");
+        }
         SubwordModel::train({joint}, out + "/spm", o);
     } catch (...) {
         fs::remove(joint);
@@ -98,8 +104,8 @@ int cmdDataPrepare(const std::vector<std::string>& argv) {
     fs::remove(joint);
     const SubwordModel spm = SubwordModel::load(out + "/spm.model");
     std::vector<std::vector<std::string>> pieces;
-    for (const auto& lang : {src, tgt}) {
-        for (const auto& l : readLines(corpusFile(corpus, "train", lang))) pieces.push_back(spm.encode(l));
+    for (const auto& side : sides) {
+        for (const auto& l : side) pieces.push_back(spm.encode(l));
     }
     const Dictionary dict = Dictionary::build(pieces);
     dict.saveFairseq(out + "/dict.txt");
@@ -242,17 +248,23 @@ int cmdEval(const std::vector<std::string>& argv) {
 
     // Data paths default to what the training run recorded next to the checkpoint.
     const std::string dir = fs::path(ckpt).parent_path().string();
-    nlohmann::json rec = nlohmann::json::object();  // value() below needs an object, not null
-    if (fs::exists(dir + "/train_options.json")) rec = nlohmann::json::parse(std::ifstream(dir + "/train_options.json"));
+    const std::string recPath = (fs::path(dir) / "train_options.json").string();
+    std::error_code noRecord;
+    nlohmann::json rec = nlohmann::json::object();
+    if (fs::symlink_status(recPath, noRecord).type() != fs::file_type::not_found) {
+        rec = readTrainingRecord(recPath);
+    }
+    auto recorded = [&](const char* key) { return recordString(rec, key, recPath); };
     auto pick = [&](const char* flag, const char* key) {
         if (args.has(flag)) return args.get(flag, "");
-        if (rec.contains(key)) return resolve(rec[key].get<std::string>(), dir);
+        if (!recorded(key).empty()) return resolve(recorded(key), dir);
         throw UsageError(std::string("missing ") + flag + " (no train_options.json next to the checkpoint)");
     };
     const std::string corpus = pick("--corpus", "corpus");
     const std::string dictPath = pick("--dict", "dict");
-    const std::string spmPath = args.has("--spm") ? args.get("--spm", "") : (rec.contains("spm") ? resolve(rec["spm"], dir) : "");
-    const std::string srcLang = rec.value("src", "en"), tgtLang = rec.value("tgt", "de");
+    const std::string spmPath = args.has("--spm") ? args.get("--spm", "") : resolve(recorded("spm"), dir);
+    const std::string srcLang = rec.contains("src") ? recorded("src") : "en";
+    const std::string tgtLang = rec.contains("tgt") ? recorded("tgt") : "de";
 
     SuperTransformer model = loadSuperTransformer(ckpt, &space);
     model->eval();

@@ -1,6 +1,8 @@
 // hat: the command-line face of HAT Explorer's core (no Qt; runs on a server or a device).
 #include <algorithm>
+#include <filesystem>
 #include <iostream>
+#include <new>
 #include <vector>
 
 #include "app/cli/args.h"
@@ -8,6 +10,7 @@
 #include "app/cli/commands.h"
 #include "core/util/allocator.h"
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 #include "core/util/progress.h"
 
 namespace {
@@ -89,6 +92,33 @@ void listCommands(std::ostream& out) {
            "options.\n";
 }
 
+// Messages go out as one printable line, whatever bytes a file put into them.
+std::string oneLine(const std::string& message) { return hat::shownText(message, 2000); }
+
+// The existing files and directories named on the command line. An error that escaped every
+// reader (std::bad_alloc, a library's own exception) does not say which input it came from;
+// these are the candidates, so the message still points at a file.
+std::string inputsNamed(const std::vector<std::string>& words) {
+    std::string out;
+    for (const std::string& word : words) {
+        std::string path = word;
+        if (word.rfind("--", 0) == 0) {
+            const size_t eq = word.find('=');
+            if (eq == std::string::npos) continue;
+            path = word.substr(eq + 1);
+        }
+        std::error_code ec;
+        if (path.empty() || !std::filesystem::exists(path, ec)) continue;
+        out += (out.empty() ? "" : ", ") + path;
+    }
+    return out;
+}
+
+std::string unexpected(const std::string& what, const std::vector<std::string>& words) {
+    const std::string inputs = inputsNamed(words);
+    return oneLine(what) + (inputs.empty() ? "" : " (while reading or writing " + inputs + ")");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -129,11 +159,13 @@ int main(int argc, char** argv) {
         std::cerr << "hat " << spec.name << ": interrupted, nothing written\n";
         return 130;
     } catch (const hat::Error& e) {
-        std::cerr << "hat " << spec.name << ": " << e.what() << "\n";
+        std::cerr << "hat " << spec.name << ": " << oneLine(e.what()) << "\n";
+        return 2;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "hat " << spec.name << ": " << unexpected("out of memory", rest) << "\n";
         return 2;
     } catch (const std::exception& e) {
-        std::string what = e.what();
-        std::cerr << "hat " << spec.name << ": " << what.substr(0, what.find('\n')) << "\n";
+        std::cerr << "hat " << spec.name << ": " << unexpected(e.what(), rest) << "\n";
         return 2;
     }
 }

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 
 namespace hat {
 
@@ -42,6 +43,7 @@ Dictionary Dictionary::build(const std::vector<std::vector<std::string>>& senten
 }
 
 Dictionary Dictionary::loadFairseq(const std::string& path) {
+    requireRegularFile(path);
     std::ifstream in(path);
     if (!in) fail(path, "cannot open file");
     Dictionary d;
@@ -62,10 +64,10 @@ Dictionary Dictionary::loadFairseq(const std::string& path) {
             if (used != line.size() - sp - 1) throw std::invalid_argument("trailing");
         } catch (const std::exception&) {
             // fairseq allows a "#fairseq:overwrite" flag after the count; nothing else.
-            fail(path, "line " + std::to_string(lineNo) + ": bad count in '" + line + "'");
+            fail(path, "line " + std::to_string(lineNo) + ": bad count in '" + shownText(line) + "'");
         }
         if (d.indices_.count(sym)) {
-            fail(path, "line " + std::to_string(lineNo) + ": duplicate symbol '" + sym + "'");
+            fail(path, "line " + std::to_string(lineNo) + ": duplicate symbol '" + shownText(sym) + "'");
         }
         d.add(sym, n);
     }

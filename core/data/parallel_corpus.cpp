@@ -7,11 +7,12 @@
 #include "core/data/dictionary.h"
 #include "core/data/subword_model.h"
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 
 namespace hat {
 
 std::vector<std::string> readLines(const std::string& path) {
-    if (!std::filesystem::exists(path)) fail(path, "cannot open file");
+    requireRegularFile(path);  // gzopen would wait on a FIFO and read a directory as empty
     gzFile f = gzopen(path.c_str(), "rb");  // reads plain files as they are
     if (!f) fail(path, "cannot open file");
     std::vector<std::string> lines;

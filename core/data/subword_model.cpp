@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 
 namespace hat {
 
@@ -101,7 +102,7 @@ void SubwordModel::train(const std::vector<std::string>& inputFiles, const std::
     std::ostringstream args;
     args << "--input=";
     for (size_t i = 0; i < inputFiles.size(); ++i) {
-        if (!std::filesystem::exists(inputFiles[i])) fail(inputFiles[i], "cannot open file");
+        requireRegularFile(inputFiles[i]);
         args << (i ? "," : "") << inputFiles[i];
     }
     args << " --model_prefix=" << prefix << " --vocab_size=" << o.vocabSize
@@ -119,7 +120,7 @@ void SubwordModel::train(const std::vector<std::string>& inputFiles, const std::
 }
 
 SubwordModel SubwordModel::load(const std::string& modelPath) {
-    if (!std::filesystem::exists(modelPath)) fail(modelPath, "cannot open file");
+    requireRegularFile(modelPath);  // SentencePiece would wait on a FIFO
     std::string err;
     SubwordModel m;
     m.handle_ = bridge().load(modelPath.c_str(), appendTo, &err);

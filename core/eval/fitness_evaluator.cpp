@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <list>
 #include <map>
@@ -58,10 +59,12 @@ struct FitnessEvaluator::Impl {
         while (cache.size() > cacheSize) cache.pop_back();
     }
 
-    // Evaluates one group of configs that share an encoder; stops early when cancelled.
+    // Evaluates one group of configs that share an encoder, telling `done` of each result; stops
+    // early when `stopped` says so.
+    template <typename Done, typename Stopped>
     void evaluateGroup(const std::string& key, const std::vector<size_t>& members,
                        const std::vector<SubConfig>& configs,
-                       std::vector<std::optional<ValidLoss>>& out, const CancelToken* cancel) {
+                       std::vector<std::optional<ValidLoss>>& out, const Done& done, const Stopped& stopped) {
         Encoded encoded = cached(key);
         if (encoded) {
             reuses += 1;
@@ -72,9 +75,10 @@ struct FitnessEvaluator::Impl {
             store(key, encoded);
         }
         for (size_t k = 0; k < members.size(); ++k) {
-            if (cancel && cancel->cancelled()) return;
+            if (stopped()) return;
             if (k > 0) ++reuses;
             out[members[k]] = decoderLoss(model, configs[members[k]], batches, *encoded);
+            done(members[k]);
         }
     }
 };
@@ -97,7 +101,8 @@ int64_t FitnessEvaluator::encoderPasses() const { return d->passes; }
 int64_t FitnessEvaluator::encoderReuses() const { return d->reuses; }
 
 std::vector<std::optional<ValidLoss>> FitnessEvaluator::evaluate(const std::vector<SubConfig>& configs,
-                                                                 const CancelToken* cancel) {
+                                                                 const CancelToken* cancel,
+                                                                 const ResultCallback& onResult) {
     std::vector<std::optional<ValidLoss>> out(configs.size());
     // Group by encoder genes, in order of first appearance (so results do not depend on threads).
     std::vector<std::string> keys;
@@ -108,24 +113,48 @@ std::vector<std::optional<ValidLoss>> FitnessEvaluator::evaluate(const std::vect
         if (g.empty()) keys.push_back(key);
         g.push_back(i);
     }
+    const int workers = static_cast<int>(std::min<size_t>(d->threads, keys.size()));
+    const bool inlineWork = workers <= 1;  // on this thread: results are delivered as they come
     std::atomic<size_t> next{0};
+    std::atomic<bool> abort{false};  // an error (a worker's or the callback's) stops everyone
     std::exception_ptr error;
     std::mutex errorMutex;
+    auto keepError = [&]() {
+        std::lock_guard<std::mutex> lock(errorMutex);
+        if (!error) error = std::current_exception();
+        abort = true;
+        next = keys.size();
+    };
+    // Results finished by workers, waiting for this thread to hand them to `onResult`.
+    std::mutex readyMutex;
+    std::condition_variable readyChanged;
+    std::vector<size_t> ready;
+    int running = workers;
+    auto done = [&](size_t i) {
+        if (!onResult) return;
+        if (inlineWork) {
+            onResult(i, *out[i]);
+            return;
+        }
+        {
+            std::lock_guard<std::mutex> lock(readyMutex);
+            ready.push_back(i);
+        }
+        readyChanged.notify_one();
+    };
+    auto stopped = [&]() { return abort.load() || (cancel && cancel->cancelled()); };
     auto work = [&]() {
         try {
             torch::InferenceMode guard;
             for (size_t k = next++; k < keys.size(); k = next++) {
-                if (cancel && cancel->cancelled()) return;
-                d->evaluateGroup(keys[k], groups[keys[k]], configs, out, cancel);
+                if (stopped()) return;
+                d->evaluateGroup(keys[k], groups[keys[k]], configs, out, done, stopped);
             }
         } catch (...) {
-            std::lock_guard<std::mutex> lock(errorMutex);
-            if (!error) error = std::current_exception();
-            next = keys.size();
+            keepError();
         }
     };
-    const int workers = static_cast<int>(std::min<size_t>(d->threads, keys.size()));
-    if (workers <= 1) {
+    if (inlineWork) {
         work();
     } else {
         std::vector<std::thread> pool;
@@ -134,7 +163,29 @@ std::vector<std::optional<ValidLoss>> FitnessEvaluator::evaluate(const std::vect
             pool.emplace_back([&]() {
                 omp_set_num_threads(1);  // this thread's OpenMP setting: one core per architecture
                 work();
+                {
+                    std::lock_guard<std::mutex> lock(readyMutex);
+                    --running;
+                }
+                readyChanged.notify_one();
             });
+        }
+        // This thread only waits while the workers compute: it delivers their results meanwhile.
+        try {
+            for (bool finished = false; !finished;) {
+                std::vector<size_t> batch;
+                {
+                    std::unique_lock<std::mutex> lock(readyMutex);
+                    readyChanged.wait(lock, [&] { return !ready.empty() || running == 0; });
+                    batch.swap(ready);
+                    finished = running == 0;  // a worker queues its results before it counts itself out
+                }
+                for (size_t i : batch) {
+                    if (!abort) onResult(i, *out[i]);
+                }
+            }
+        } catch (...) {
+            keepError();
         }
         for (auto& t : pool) t.join();
     }

@@ -6,6 +6,7 @@
 //  - architectures with the same encoder genes share one encoder pass (a small LRU cache);
 //  - the loss is formed from decoder features block by block, never as a full logits matrix.
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -25,9 +26,18 @@ public:
                      int encoderCache = 8);
     ~FitnessEvaluator();
 
+    // Called with an index into `configs` and its loss as each one is ready.
+    using ResultCallback = std::function<void(size_t index, const ValidLoss& loss)>;
+
     // Results in the order of `configs`; an entry is empty when `cancel` stopped the work before it.
+    // `onResult` sees every non-empty entry once, as soon as it is computed (in the order they
+    // finish), one call at a time and always on the thread that called evaluate(): the workers
+    // hand results over through a queue, so the callback may use what belongs to the calling
+    // thread, e.g. its database connection. An exception from it stops the workers and is
+    // rethrown here.
     std::vector<std::optional<ValidLoss>> evaluate(const std::vector<SubConfig>& configs,
-                                                   const CancelToken* cancel = nullptr);
+                                                   const CancelToken* cancel = nullptr,
+                                                   const ResultCallback& onResult = {});
 
     void setThreads(int threads);
     int threads() const;

@@ -6,7 +6,9 @@
 #include <map>
 #include <sstream>
 
+#include "core/latency/dataset_tail.h"
 #include "core/util/error.h"
+#include "core/util/safe_write.h"
 
 namespace hat {
 
@@ -103,17 +105,18 @@ LatencyDataset LatencyDataset::subset(const std::vector<size_t>& indices) const 
 }
 
 LatencyDataset LatencyDataset::load(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot open the latency dataset");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse(ss.str(), path);
+    return parse(readDatasetText(path), path);
 }
 
-LatencyDataset LatencyDataset::parse(const std::string& text, const std::string& file) {
+LatencyDataset LatencyDataset::parse(const std::string& fileText, const std::string& file) {
     LatencyDataset d;
     d.source = file;
-    std::istringstream in(text);
+    // A row an interrupted append left is not data: read the file without it (dataset_tail.h).
+    const TornRow torn = findTornRow(fileText);
+    if (torn && torn.keepBytes == 0) {
+        fail(file, "holds only the start of a header, left by an interrupted write: no rows");
+    }
+    std::istringstream in(torn ? fileText.substr(0, torn.keepBytes) : fileText);
     std::string line;
     int lineNo = 0;
     std::vector<std::string> header;
@@ -257,15 +260,9 @@ std::string LatencyDataset::toCsv() const {
 }
 
 void LatencyDataset::save(const std::string& path) const {
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        if (!out) fail(path, "cannot write the latency dataset");
-        out << toCsv();
-        if (!out) fail(path, "write failed");
-    }
-    // Replace atomically so an interrupted save never leaves half a dataset.
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "cannot replace the file");
+    // Replaced atomically: an interrupted save never leaves half a dataset, nor a temporary file.
+    const std::string csv = toCsv();
+    replaceFileAtomically(path, csv.data(), csv.size());
 }
 
 std::vector<size_t> shuffledIndices(size_t n, uint64_t seed) {

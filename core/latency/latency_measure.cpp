@@ -12,6 +12,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/latency/dataset_tail.h"
 #include "core/latency/materialized_transformer.h"
 #include "core/model/super_transformer.h"
 #include "core/space/gene.h"
@@ -19,6 +20,7 @@
 #include "core/util/blas_check.h"
 #include "core/util/error.h"
 #include "core/util/progress.h"
+#include "core/util/safe_write.h"
 
 namespace hat {
 
@@ -194,9 +196,20 @@ LatencySample LatencyMeter::measure(const SubConfig& config, const CancelToken* 
 }
 
 void appendSample(const std::string& path, const LatencySample& sample) {
-    const bool exists = std::filesystem::exists(path) && std::filesystem::file_size(path) > 0;
-    if (exists) {
-        const auto d = LatencyDataset::load(path);
+    // The file as it stands, less a torn last row an older version may have left: the new row
+    // takes its place (appendWhole), so a resumed dataset reads cleanly.
+    std::error_code ec;
+    const std::string text =
+        std::filesystem::exists(path, ec) ? readDatasetText(path) : std::string();
+    const TornRow torn = findTornRow(text);
+    const size_t keep = torn ? torn.keepBytes : text.size();
+    const std::string header = LatencyDataset::csvHeader(true);
+    if (keep > 0) {
+        const auto d = LatencyDataset::parse(text, path);
+        // Rows with our columns appended under another header would make the file unreadable.
+        if (text.compare(0, text.find('\n'), header) != 0) {
+            fail(path, "has other columns than `hat latency measure` writes; measure into a new file");
+        }
         for (size_t i = 0; i < d.samples.size(); ++i) {
             if (!d.samples[i].protocol.sameAs(sample.protocol)) {
                 fail(path, "line " + std::to_string(i + 2) + " was measured with another protocol (" +
@@ -205,12 +218,10 @@ void appendSample(const std::string& path, const LatencySample& sample) {
             }
         }
     }
-    std::ofstream out(path, std::ios::app | std::ios::binary);
-    if (!out) fail(path, "cannot write the latency dataset");
-    if (!exists) out << LatencyDataset::csvHeader(true) << "\n";
-    out << LatencyDataset::csvRow(sample, true) << "\n";
-    out.flush();
-    if (!out) fail(path, "write failed");
+    // Header and row in one write that either lands whole or leaves the file as it was.
+    const std::string rows =
+        (keep == 0 ? header + "\n" : std::string()) + LatencyDataset::csvRow(sample, true) + "\n";
+    appendWhole(path, keep, rows);
 }
 
 int measureDataset(const DesignSpace& space, const MeasureOptions& options, int samples,
@@ -222,8 +233,14 @@ int measureDataset(const DesignSpace& space, const MeasureOptions& options, int 
     auto sampleAt = [&](int i) { return sampleConfigHat(space, seed + static_cast<uint64_t>(i)); };
 
     int have = 0;
-    if (std::filesystem::exists(outPath) && std::filesystem::file_size(outPath) > 0) {
-        const auto d = LatencyDataset::load(outPath);
+    std::error_code ec;
+    const std::string text =
+        std::filesystem::exists(outPath, ec) ? readDatasetText(outPath) : std::string();
+    const TornRow torn = findTornRow(text);
+    // Only a torn header (a run killed before its first row landed): start afresh.
+    const bool onlyTornHeader = torn && torn.keepBytes == 0;
+    if (!text.empty() && !onlyTornHeader) {
+        const auto d = LatencyDataset::parse(text, outPath);
         for (size_t i = 0; i < d.samples.size(); ++i) {
             const auto& s = d.samples[i];
             const std::string row = "line " + std::to_string(i + 2);
@@ -246,7 +263,7 @@ int measureDataset(const DesignSpace& space, const MeasureOptions& options, int 
         progress.report(double(done) / samples, "measured " + std::to_string(done) + " of " +
                                                      std::to_string(samples) + " SubTransformers" + what);
     };
-    report(have > 0 ? " (resumed)" : "");
+    report(have == 0 ? "" : torn ? " (resumed; an unfinished last row is replaced)" : " (resumed)");
     for (int i = have; i < samples; ++i) {
         if (cancel && cancel->cancelled()) break;
         LatencySample s;

@@ -89,7 +89,11 @@ class Metadata {
         if (it == d_.end()) fail(path_, "missing '" + kPrefix + key + "'");
         return it->second;
     }
-    int64_t integer(const std::string& key) const { return at(key).item<int64_t>(); }
+    int64_t integer(const std::string& key) const {
+        const torch::Tensor& t = at(key);
+        if (t.numel() != 1) fail(path_, "'" + kPrefix + key + "' must hold one number");
+        return t.item<int64_t>();
+    }
 
   private:
     const TensorDict& d_;
@@ -163,15 +167,35 @@ void savePredictorFile(const PredictorModel& m, const std::string& path) {
 
 PredictorModel readPredictorFile(const std::vector<char>& bytes, const std::string& path,
                                  double hatLatNorm) {
+    // Every tensor's size is checked against the file's records here (tensorDictFromBytes).
     const TensorDict d = tensorDictFromBytes(bytes, path);
+    // A non-finite weight or normalisation would print "nan ms" for every architecture (the
+    // interval and held-out rows may hold NaN on purpose: no interval).
+    for (const auto& [name, t] : d) {
+        const bool metadata = name.compare(0, kPrefix.size(), kPrefix) == 0;
+        const bool scaling = name == kPrefix + "feature_shift" || name == kPrefix + "feature_scale" ||
+                             name == kPrefix + "target_shift_scale";
+        if ((!metadata || scaling) && t.is_floating_point() &&
+            !torch::isfinite(t).all().item<bool>()) {
+            fail(path, "tensor '" + name + "' holds a value that is not a finite number");
+        }
+    }
     PredictorModel m;
     m.source = path;
-    m.net = PredictorNet(d, path);
-    const Metadata meta(d, path);
-    if (meta.has("format")) {
-        readOurFile(m, meta, path);
-    } else {
-        readHatFile(m, path, hatLatNorm);
+    try {
+        m.net = PredictorNet(d, path);
+        const Metadata meta(d, path);
+        if (meta.has("format")) {
+            readOurFile(m, meta, path);
+        } else {
+            readHatFile(m, path, hatLatNorm);
+        }
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        // A LibTorch complaint about a malformed tensor, said about the file.
+        const std::string what = e.what();
+        fail(path, "not a latency predictor (" + what.substr(0, what.find('\n')) + ")");
     }
     return m;
 }

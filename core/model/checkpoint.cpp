@@ -3,8 +3,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 
+#include "core/model/tensor_records.h"
 #include "core/util/error.h"
+#include "core/util/safe_write.h"
 
 namespace hat {
 
@@ -25,6 +28,12 @@ std::string tensorString(const torch::Tensor& t) {
 }  // namespace
 
 std::vector<char> readFileBytes(const std::string& path) {
+    // Only regular files: opening a FIFO would block forever, a directory reads as nothing.
+    std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+        fail(path, "is not a regular file");
+    }
     std::ifstream f(path, std::ios::binary);
     if (!f) fail(path, "cannot open file");
     std::vector<char> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
@@ -36,14 +45,8 @@ TensorDict loadTensorDict(const std::string& path) { return tensorDictFromBytes(
 
 TensorDict tensorDictFromBytes(const std::vector<char>& bytes, const std::string& path) {
     if (bytes.empty()) fail(path, "file is empty");
-    c10::IValue iv;
-    try {
-        iv = torch::pickle_load(bytes);
-    } catch (const std::exception& e) {
-        std::string what = e.what();
-        what = what.substr(0, what.find('\n'));
-        fail(path, "not a torch.save'd dict of tensors (" + what + ")");
-    }
+    // Not torch::pickle_load: it trusts the sizes the pickle states (tensor_records.h).
+    const c10::IValue iv = unpickleCheckingRecords(bytes, path);
     if (!iv.isGenericDict()) {
         fail(path, "expected a plain dict of tensors (an OrderedDict state_dict loads as None; "
                    "save it with dict(state_dict))");
@@ -62,21 +65,16 @@ void saveTensorDict(const TensorDict& dict, const std::string& path) {
     c10::Dict<std::string, torch::Tensor> d;
     for (const auto& [k, v] : dict) d.insert(k, v.detach().contiguous().cpu());
     const std::vector<char> bytes = torch::pickle_save(d);
-    // Write to a temporary file and rename, so a crash never leaves a half-written checkpoint.
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary);
-        if (!f) fail(path, "cannot write file");
-        f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!f) fail(path, "write failed");
-    }
-    std::filesystem::rename(tmp, path);
+    // A temporary file renamed into place, removed on every failure: a crash or a full disk never
+    // leaves a half-written checkpoint, nor a temporary file behind.
+    replaceFileAtomically(path, bytes.data(), bytes.size());
 }
 
 CheckpointInfo readCheckpointInfo(const TensorDict& dict, const std::string& path) {
     CheckpointInfo info;
     const auto emb = dict.find("encoder.embed_tokens.weight");
     if (emb == dict.end()) fail(path, "no 'encoder.embed_tokens.weight': not a HAT SuperTransformer");
+    if (emb->second.dim() != 2) fail(path, "'encoder.embed_tokens.weight' is not a matrix");
     info.vocabSize = emb->second.size(0);
     const auto space = dict.find(kSpaceKey);
     if (space != dict.end()) {
@@ -84,7 +82,20 @@ CheckpointInfo readCheckpointInfo(const TensorDict& dict, const std::string& pat
         info.hasSpace = true;
     }
     const auto div = dict.find(kDivisorKey);
-    if (div != dict.end()) info.widthDivisor = static_cast<int>(div->second.item<int64_t>());
+    if (div != dict.end()) {
+        // Refused here, naming the file: every width of the model is divided by it.
+        const torch::Tensor& t = div->second;
+        if (t.numel() != 1 || t.is_floating_point() || t.is_complex() ||
+            t.scalar_type() == torch::kBool) {
+            fail(path, std::string("'") + kDivisorKey + "' must hold one integer");
+        }
+        const int64_t v = t.item<int64_t>();
+        if (v < 1 || v > std::numeric_limits<int>::max()) {
+            fail(path, "width divisor " + std::to_string(v) + " (in '" + kDivisorKey +
+                           "') must be a positive integer");
+        }
+        info.widthDivisor = static_cast<int>(v);
+    }
     return info;
 }
 
@@ -137,7 +148,12 @@ SuperTransformer loadHatStateDictFile(const std::string& path, const DesignSpace
     o.space = space;
     o.vocabSize = info.vocabSize;
     o.widthDivisor = widthDivisor;
-    SuperTransformer model(o);
+    SuperTransformer model(nullptr);
+    try {
+        model = SuperTransformer(o);
+    } catch (const Error& e) {
+        fail(path, e.what());
+    }
     model->loadHatStateDict(dict, path);
     return model;
 }

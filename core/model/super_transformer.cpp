@@ -22,6 +22,13 @@ double scaledP(double p, int64_t d, int64_t dSuper) {
     return p * static_cast<double>(d) / static_cast<double>(dSuper);
 }
 
+// The member initialisers divide by the width divisor, so the options are checked before the
+// first of them runs (a divisor of 0 was a SIGFPE, issue 15).
+const ModelOptions& validated(const ModelOptions& o) {
+    o.validate();
+    return o;
+}
+
 torch::Tensor futureMask(int64_t n) {
     return torch::triu(torch::full({n, n}, -std::numeric_limits<float>::infinity()), 1);
 }
@@ -29,7 +36,9 @@ torch::Tensor futureMask(int64_t n) {
 }  // namespace
 
 void ModelOptions::validate() const {
-    if (widthDivisor < 1) throw Error("width divisor must be at least 1");
+    if (widthDivisor < 1) {
+        throw Error("width divisor must be at least 1, not " + std::to_string(widthDivisor));
+    }
     auto divisible = [&](int v, const char* what) {
         if (v % widthDivisor != 0) {
             throw Error(std::string(what) + " " + std::to_string(v) +
@@ -48,6 +57,7 @@ void ModelOptions::validate() const {
     for (const auto* heads : {&space.encoderSelfHeadsChoice, &space.decoderSelfHeadsChoice,
                               &space.decoderEndeHeadsChoice}) {
         for (int h : *heads) {
+            if (h < 1) throw Error("head count " + std::to_string(h) + " must be at least 1");
             if (qkv() % h != 0) {
                 throw Error("head count " + std::to_string(h) + " does not divide the qkv width " +
                             std::to_string(qkv()) + " at width divisor " +
@@ -180,10 +190,9 @@ DecoderImpl::DecoderImpl(const ModelOptions& o, SuperEmbedding embed) {
 }
 
 SuperTransformerImpl::SuperTransformerImpl(const ModelOptions& options)
-    : options_(options),
+    : options_(validated(options)),
       encoderPositions_(options.encoderEmbed(), options.padIdx),
       decoderPositions_(options.decoderEmbed(), options.padIdx) {
-    options_.validate();
     if (options_.encoderEmbed() != options_.decoderEmbed()) {
         throw Error("shared embeddings need equal super encoder and decoder embed dims");
     }

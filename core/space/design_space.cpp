@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 
 namespace hat {
 
@@ -82,6 +81,64 @@ std::string allowedKeysText() {
     return out;
 }
 
+// Sane maxima, an order of magnitude above HAT's largest spaces (6 layers, 640 wide, FFN 3072,
+// 8 heads, 6 choices per list): a typo or a hostile file such as `decoder-layers: 2000000000`
+// is refused here instead of allocating gigabytes for gene choices and weights.
+constexpr int kMaxLayers = 64;
+constexpr int kMaxEmbedDim = 8192;
+constexpr int kMaxFfnDim = 32768;
+constexpr int kMaxHeads = 128;
+constexpr size_t kMaxChoices = 64;
+
+int maximumOf(int DesignSpace::*member) {
+    if (member == &DesignSpace::superEncoderLayers || member == &DesignSpace::superDecoderLayers) {
+        return kMaxLayers;
+    }
+    if (member == &DesignSpace::superEncoderFfnDim || member == &DesignSpace::superDecoderFfnDim) {
+        return kMaxFfnDim;
+    }
+    if (member == &DesignSpace::superEncoderHeads || member == &DesignSpace::superDecoderHeads) {
+        return kMaxHeads;
+    }
+    return kMaxEmbedDim;  // embed dims and qkv-dim
+}
+
+// What a YAML node holds, for messages: its text when it is a scalar, else its shape.
+std::string describe(const YAML::Node& node) {
+    if (!node || node.IsNull()) return "nothing";
+    if (node.IsSequence()) return "a list";
+    if (node.IsMap()) return "a mapping";
+    return "'" + shownText(node.Scalar()) + "'";
+}
+
+int integerValue(const YAML::Node& node, const std::string& file, const std::string& where) {
+    if (node.IsScalar()) {
+        try {
+            return node.as<int>();
+        } catch (const YAML::Exception&) {
+            // falls through to the message below: not an integer, or outside int's range
+        }
+    }
+    fail(file, where + ": expected an integer, got " + describe(node));
+}
+
+std::vector<int> integerList(const YAML::Node& node, const std::string& file,
+                             const std::string& key) {
+    if (!node.IsSequence()) {
+        fail(file, "'" + key + "': expected a list of integers, got " + describe(node));
+    }
+    if (node.size() > kMaxChoices) {
+        fail(file, "'" + key + "' lists " + std::to_string(node.size()) + " choices, at most " +
+                       std::to_string(kMaxChoices) + " are allowed");
+    }
+    std::vector<int> values;
+    size_t position = 0;
+    for (const auto& entry : node) {
+        values.push_back(integerValue(entry, file, "'" + key + "' entry " + std::to_string(++position)));
+    }
+    return values;
+}
+
 }  // namespace
 
 std::vector<std::vector<int>> DesignSpace::geneChoices() const {
@@ -102,9 +159,51 @@ std::vector<std::vector<int>> DesignSpace::geneChoices() const {
 void DesignSpace::validate(const std::string& file) const {
     for (const auto& k : kChoiceKeys) {
         if ((this->*k.member).empty()) fail(file, std::string("missing or empty '") + k.key + "'");
+        if ((this->*k.member).size() > kMaxChoices) {
+            fail(file, std::string("'") + k.key + "' lists " +
+                           std::to_string((this->*k.member).size()) + " choices, at most " +
+                           std::to_string(kMaxChoices) + " are allowed");
+        }
     }
+    // Choices beyond any supported size are named by their own key: the super size may have been
+    // defaulted from them, and a message about a key the file does not hold would mislead.
+    auto checkSupported = [&](const std::vector<int>& choice, int DesignSpace::*superMember,
+                              const char* key) {
+        for (int v : choice) {
+            if (v > maximumOf(superMember)) {
+                fail(file, std::string("'") + key + "' value " + std::to_string(v) +
+                               " is more than the " + std::to_string(maximumOf(superMember)) +
+                               " this program supports");
+            }
+        }
+    };
+    checkSupported(encoderEmbedChoice, &DesignSpace::superEncoderEmbedDim, "encoder-embed-choice");
+    checkSupported(decoderEmbedChoice, &DesignSpace::superDecoderEmbedDim, "decoder-embed-choice");
+    checkSupported(encoderFfnChoice, &DesignSpace::superEncoderFfnDim,
+                   "encoder-ffn-embed-dim-choice");
+    checkSupported(decoderFfnChoice, &DesignSpace::superDecoderFfnDim,
+                   "decoder-ffn-embed-dim-choice");
+    checkSupported(encoderLayerNumChoice, &DesignSpace::superEncoderLayers,
+                   "encoder-layer-num-choice");
+    checkSupported(decoderLayerNumChoice, &DesignSpace::superDecoderLayers,
+                   "decoder-layer-num-choice");
+    checkSupported(encoderSelfHeadsChoice, &DesignSpace::superEncoderHeads,
+                   "encoder-self-attention-heads-choice");
+    checkSupported(decoderSelfHeadsChoice, &DesignSpace::superDecoderHeads,
+                   "decoder-self-attention-heads-choice");
+    checkSupported(decoderEndeHeadsChoice, &DesignSpace::superDecoderHeads,
+                   "decoder-ende-attention-heads-choice");
     for (const auto& k : kSizeKeys) {
-        if (this->*k.member <= 0) fail(file, std::string("'") + k.key + "' must be positive");
+        const int value = this->*k.member;
+        if (value <= 0) {
+            fail(file, std::string("'") + k.key + "' is " + std::to_string(value) +
+                           ", it must be positive");
+        }
+        if (value > maximumOf(k.member)) {
+            fail(file, std::string("'") + k.key + "' is " + std::to_string(value) +
+                           ", more than the " + std::to_string(maximumOf(k.member)) +
+                           " this program supports");
+        }
     }
     auto checkMax = [&](const std::vector<int>& choice, int superValue, const char* key,
                         const char* superKey) {
@@ -149,44 +248,50 @@ void DesignSpace::validate(const std::string& file) const {
 }
 
 DesignSpace DesignSpace::parseYaml(const std::string& text, const std::string& file) {
+    // Stored spaces (a checkpoint's, a workspace's) come here without loadYaml's size check.
+    if (text.size() > kMaxSpaceFileBytes) {
+        fail(file, "holds " + std::to_string(text.size()) + " bytes, more than any design space (at most " +
+                       std::to_string(kMaxSpaceFileBytes) + ")");
+    }
     YAML::Node root;
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        fail(file, std::string("not valid YAML: ") + e.what());
+        fail(file, "not valid YAML: " + shownText(e.what(), 200));
     }
-    if (!root.IsMap()) fail(file, "expected a YAML mapping of HAT space keys");
+    if (!root.IsMap()) {
+        fail(file, "expected a YAML mapping of HAT space keys, got " + describe(root));
+    }
 
     DesignSpace s;
     s.name = file.empty() ? "space" : std::filesystem::path(file).stem().string();
-    std::set<std::string> seenSizes;
+    std::set<std::string> seen, seenSizes;
     for (const auto& item : root) {
-        const std::string key = item.first.as<std::string>();
+        if (!item.first.IsScalar()) fail(file, "a key is " + describe(item.first) + ", not a name");
+        const std::string key = item.first.Scalar();
         const YAML::Node& value = item.second;
         bool known = false;
-        try {
-            for (const auto& k : kChoiceKeys) {
-                if (key != k.key) continue;
-                known = true;
-                if (!value.IsSequence()) fail(file, "'" + key + "' must be a list of integers");
-                s.*k.member = value.as<std::vector<int>>();
-            }
-            for (const auto& k : kSizeKeys) {
-                if (key != k.key) continue;
-                known = true;
-                s.*k.member = value.as<int>();
-                seenSizes.insert(key);
-            }
-        } catch (const YAML::Exception&) {
-            fail(file, "'" + key + "' must hold integers");
+        for (const auto& k : kChoiceKeys) {
+            if (key != k.key) continue;
+            known = true;
+            s.*k.member = integerList(value, file, key);
+        }
+        for (const auto& k : kSizeKeys) {
+            if (key != k.key) continue;
+            known = true;
+            s.*k.member = integerValue(value, file, "'" + key + "'");
+            seenSizes.insert(key);
         }
         if (key == "name") {
             known = true;
-            s.name = value.as<std::string>();
+            if (!value.IsScalar()) fail(file, "'name': expected a name, got " + describe(value));
+            s.name = value.Scalar();
         }
         if (!known && !ignoredHatKeys().count(key)) {
-            fail(file, "unknown key '" + key + "' (space keys: " + allowedKeysText() + ")");
+            fail(file, "unknown key '" + shownText(key) + "' (space keys: " + allowedKeysText() + ")");
         }
+        // yaml-cpp keeps both of two equal keys; which one counts would be an accident.
+        if (known && !seen.insert(key).second) fail(file, "'" + key + "' is given twice");
     }
     for (const auto& k : kChoiceKeys) {
         if ((s.*k.member).empty()) fail(file, std::string("missing key '") + k.key + "'");
@@ -211,11 +316,7 @@ DesignSpace DesignSpace::parseYaml(const std::string& text, const std::string& f
 }
 
 DesignSpace DesignSpace::loadYaml(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) fail(path, "cannot open file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parseYaml(ss.str(), path);
+    return parseYaml(readSmallRegularFile(path, kMaxSpaceFileBytes, "a design space"), path);
 }
 
 std::string DesignSpace::toYaml() const {

@@ -20,6 +20,27 @@ int slot(const std::vector<int>& list, int i, int used) {
     return (i < used && i < static_cast<int>(list.size())) ? list[i] : list[0];
 }
 
+// What position k of a gene of `space` holds, in configToGene's layout, for messages.
+std::string positionName(size_t k, const DesignSpace& space) {
+    const size_t E = static_cast<size_t>(space.superEncoderLayers);
+    const size_t D = static_cast<size_t>(space.superDecoderLayers);
+    auto layer = [](const char* side, size_t i, const char* what) {
+        return std::string(side) + " layer " + std::to_string(i + 1) + " " + what;
+    };
+    if (k < 2) return k == 0 ? "encoder embed dim" : "encoder layer count";
+    k -= 2;
+    if (k < E) return layer("encoder", k, "FFN dim");
+    k -= E;
+    if (k < E) return layer("encoder", k, "self-attention heads");
+    k -= E;
+    if (k < 2) return k == 0 ? "decoder embed dim" : "decoder layer count";
+    k -= 2;
+    if (D == 0) return "position " + std::to_string(k + 4 + 2 * E);  // past a space's gene: no name
+    const char* decoderParts[] = {"FFN dim", "self-attention heads", "encoder-decoder heads",
+                                  "arbitrary encoder-decoder attention"};
+    return layer("decoder", k % D, decoderParts[std::min<size_t>(k / D, 3)]);
+}
+
 }  // namespace
 
 Gene configToGene(const SubConfig& c, const DesignSpace& space) {
@@ -86,6 +107,22 @@ bool geneIsValid(const Gene& gene, const DesignSpace& space) {
         }
     }
     return true;
+}
+
+void validateGene(const Gene& gene, const DesignSpace& space) {
+    const auto choices = space.geneChoices();
+    std::string text = geneToText(gene);
+    if (text.size() > 60) text = text.substr(0, 60) + "...";
+    if (gene.size() != choices.size()) {
+        throw Error("gene '" + text + "' has " + std::to_string(gene.size()) + " positions, the space's genes have " +
+                    std::to_string(choices.size()));
+    }
+    for (size_t k = 0; k < gene.size(); ++k) {
+        if (std::find(choices[k].begin(), choices[k].end(), gene[k]) == choices[k].end()) {
+            throw Error("gene '" + text + "': " + positionName(k, space) + " " + std::to_string(gene[k]) +
+                        " is not in the space (" + joinValues(choices[k]) + ")");
+        }
+    }
 }
 
 std::string geneToText(const Gene& gene) {

@@ -21,6 +21,10 @@ SubConfig geneToConfig(const Gene& gene, const DesignSpace& space);
 Gene canonicalGene(const Gene& gene, const DesignSpace& space);
 // True when the gene has the right length and every position holds one of its choices.
 bool geneIsValid(const Gene& gene, const DesignSpace& space);
+// Throws hat::Error unless geneIsValid: "gene '640,2000000000,...': encoder layer count 2000000000
+// is not in the space (6)", naming the first position that is wrong, or the length. For genes
+// from outside (a database, a file) before anything sizes a model or a loop by them.
+void validateGene(const Gene& gene, const DesignSpace& space);
 
 // How genes are stored (the workspace database, settings): "640,512,6,...".
 std::string geneToText(const Gene& gene);

@@ -1,11 +1,27 @@
 #include "core/space/sampling.h"
 
 #include "core/space/design_space.h"
+#include "core/util/error.h"
 #include "core/util/py_random.h"
 
 namespace hat {
 
+namespace {
+// A space built in code rather than loaded may skip validate(); drawing from an empty choice list
+// would divide by zero.
+void requireChoices(const DesignSpace& space) {
+    for (const auto* choices :
+         {&space.encoderEmbedChoice, &space.decoderEmbedChoice, &space.encoderFfnChoice,
+          &space.decoderFfnChoice, &space.encoderLayerNumChoice, &space.decoderLayerNumChoice,
+          &space.encoderSelfHeadsChoice, &space.decoderSelfHeadsChoice,
+          &space.decoderEndeHeadsChoice, &space.decoderArbitraryChoice}) {
+        if (choices->empty()) fail(space.name, "cannot sample: the space has an empty choice list");
+    }
+}
+}  // namespace
+
 SubConfig sampleConfigHat(const DesignSpace& space, PyRandom& rng) {
+    requireChoices(space);
     SubConfig c;
     // The exact draw order of HAT's utils.sample_configs.
     c.encoderEmbedDim = rng.choice(space.encoderEmbedChoice);
@@ -33,6 +49,7 @@ SubConfig sampleConfigHat(const DesignSpace& space, uint64_t seed) {
 }
 
 Gene sampleGene(const DesignSpace& space, std::mt19937_64& rng) {
+    requireChoices(space);
     const auto choices = space.geneChoices();
     Gene g;
     g.reserve(choices.size());

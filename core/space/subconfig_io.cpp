@@ -2,13 +2,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <climits>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "core/space/design_space.h"
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 
 namespace hat {
 
@@ -56,11 +56,64 @@ std::string knownYamlKeys() {
 }
 
 std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, "cannot open file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    return readSmallRegularFile(path, kMaxSubConfigFileBytes, "a SubTransformer file");
+}
+
+void checkSize(const std::string& text, const std::string& file) {
+    if (text.size() > kMaxSubConfigFileBytes) {
+        fail(file, "holds " + std::to_string(text.size()) +
+                       " bytes, more than any SubTransformer file (at most " +
+                       std::to_string(kMaxSubConfigFileBytes) + ")");
+    }
+}
+
+// What a YAML node holds, for messages: its text when it is a scalar, else its shape.
+std::string describe(const YAML::Node& node) {
+    if (!node || node.IsNull()) return "nothing";
+    if (node.IsSequence()) return "a list";
+    if (node.IsMap()) return "a mapping";
+    return "'" + shownText(node.Scalar()) + "'";
+}
+
+int yamlInteger(const YAML::Node& node, const std::string& file, const std::string& where) {
+    if (node.IsScalar()) {
+        try {
+            return node.as<int>();
+        } catch (const YAML::Exception&) {
+            // falls through to the message below: not an integer, or outside int's range
+        }
+    }
+    fail(file, where + ": expected an integer, got " + describe(node));
+}
+
+std::vector<int> yamlIntegers(const YAML::Node& node, const std::string& file,
+                              const std::string& key) {
+    if (!node.IsSequence()) {
+        fail(file, "'" + key + "': expected a list of integers, got " + describe(node));
+    }
+    std::vector<int> values;
+    for (const auto& entry : node) {
+        values.push_back(
+            yamlInteger(entry, file, "'" + key + "' entry " + std::to_string(values.size() + 1)));
+    }
+    return values;
+}
+
+// A JSON value for messages, cut short.
+std::string describe(const nlohmann::json& value) {
+    return std::string(value.type_name()) + " " + shownText(value.dump(), 40);
+}
+
+int jsonInteger(const nlohmann::json& value, const std::string& file, const std::string& where) {
+    if (!value.is_number_integer()) {
+        fail(file, where + ": expected an integer, got " + describe(value));
+    }
+    // nlohmann's get<int>() wraps a number that does not fit; refuse it instead.
+    const bool fits = value.is_number_unsigned()
+                          ? value.get<uint64_t>() <= static_cast<uint64_t>(INT_MAX)
+                          : value.get<int64_t>() >= INT_MIN && value.get<int64_t>() <= INT_MAX;
+    if (!fits) fail(file, where + ": " + value.dump() + " is out of range");
+    return value.get<int>();
 }
 
 void finish(const SubConfig& c, const std::string& file, const DesignSpace* space) {
@@ -73,38 +126,36 @@ void finish(const SubConfig& c, const std::string& file, const DesignSpace* spac
 
 SubConfig parseSubConfigYaml(const std::string& text, const std::string& file,
                              const DesignSpace* space) {
+    checkSize(text, file);
     YAML::Node root;
     try {
         root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
-        fail(file, std::string("not valid YAML: ") + e.what());
+        fail(file, "not valid YAML: " + shownText(e.what(), 200));
     }
-    if (!root.IsMap()) fail(file, "expected a YAML mapping of SubTransformer keys");
+    if (!root.IsMap()) {
+        fail(file, "expected a YAML mapping of SubTransformer keys, got " + describe(root));
+    }
     for (const auto& item : root) {
-        const std::string key = item.first.as<std::string>();
+        if (!item.first.IsScalar()) fail(file, "a key is " + describe(item.first) + ", not a name");
+        const std::string key = item.first.Scalar();
         bool known = false;
         for (const auto& k : kScalars) known = known || key == k.yaml;
         for (const auto& k : kLists) known = known || key == k.yaml;
-        if (!known) fail(file, "unknown key '" + key + "' (expected: " + knownYamlKeys() + ")");
+        if (!known) {
+            fail(file, "unknown key '" + shownText(key) + "' (expected: " + knownYamlKeys() + ")");
+        }
     }
     SubConfig c;
     for (const auto& k : kScalars) {
         const YAML::Node v = root[k.yaml];
         if (!v) fail(file, std::string("missing key '") + k.yaml + "'");
-        try {
-            c.*k.member = v.as<int>();
-        } catch (const YAML::Exception&) {
-            fail(file, std::string("'") + k.yaml + "' must be an integer");
-        }
+        c.*k.member = yamlInteger(v, file, std::string("'") + k.yaml + "'");
     }
     for (const auto& k : kLists) {
         const YAML::Node v = root[k.yaml];
         if (!v) fail(file, std::string("missing key '") + k.yaml + "'");
-        try {
-            c.*k.member = v.as<std::vector<int>>();
-        } catch (const YAML::Exception&) {
-            fail(file, std::string("'") + k.yaml + "' must be a list of integers");
-        }
+        c.*k.member = yamlIntegers(v, file, k.yaml);
         // HAT writes every list cut to the layer count; anything else is a hand edit gone wrong.
         const int layers = k.encoder ? c.encoderLayerNum : c.decoderLayerNum;
         const int n = static_cast<int>((c.*k.member).size());
@@ -151,37 +202,48 @@ std::string subConfigToYaml(const SubConfig& config) {
 
 SubConfig parseSubConfigJson(const std::string& text, const std::string& file,
                              const DesignSpace* space) {
+    checkSize(text, file);
     nlohmann::json j;
     try {
         j = nlohmann::json::parse(text);
     } catch (const nlohmann::json::exception& e) {
-        fail(file, std::string("not valid JSON: ") + e.what());
+        fail(file, "not valid JSON: " + shownText(e.what(), 200));
     }
     // Accept both HAT's config dict and an object that wraps it under "config".
     if (j.is_object() && j.contains("config") && !j.contains("encoder")) j = j["config"];
     if (!j.is_object() || !j.contains("encoder") || !j.contains("decoder")) {
         fail(file, "expected HAT's config dict {\"encoder\": {...}, \"decoder\": {...}}");
     }
+    for (const char* side : {"encoder", "decoder"}) {
+        if (!j[side].is_object()) {
+            fail(file, std::string("'") + side + "': expected an object, got " + describe(j[side]));
+        }
+    }
     SubConfig c;
-    try {
-        for (const auto& k : kScalars) {
-            const auto& side = j[k.encoder ? "encoder" : "decoder"];
-            if (!side.contains(k.json)) fail(file, std::string("missing key '") + k.json + "'");
-            c.*k.member = side[k.json].get<int>();
+    for (const auto& k : kScalars) {
+        const auto& side = j[k.encoder ? "encoder" : "decoder"];
+        if (!side.contains(k.json)) fail(file, std::string("missing key '") + k.json + "'");
+        c.*k.member = jsonInteger(side[k.json], file, std::string("'") + k.json + "'");
+    }
+    for (const auto& k : kLists) {
+        const auto& side = j[k.encoder ? "encoder" : "decoder"];
+        if (!side.contains(k.json)) fail(file, std::string("missing key '") + k.json + "'");
+        const auto& list = side[k.json];
+        if (!list.is_array()) {
+            fail(file, std::string("'") + k.json + "': expected a list of integers, got " +
+                           describe(list));
         }
-        for (const auto& k : kLists) {
-            const auto& side = j[k.encoder ? "encoder" : "decoder"];
-            if (!side.contains(k.json)) fail(file, std::string("missing key '") + k.json + "'");
-            c.*k.member = side[k.json].get<std::vector<int>>();
-            const int layers = k.encoder ? c.encoderLayerNum : c.decoderLayerNum;
-            if (static_cast<int>((c.*k.member).size()) < layers) {
-                fail(file, std::string("'") + k.json + "' has " +
-                               std::to_string((c.*k.member).size()) +
-                               " entries, the layer count is " + std::to_string(layers));
-            }
+        auto& values = c.*k.member;
+        values.clear();
+        for (const auto& entry : list) {
+            values.push_back(jsonInteger(
+                entry, file, std::string("'") + k.json + "' entry " + std::to_string(values.size() + 1)));
         }
-    } catch (const nlohmann::json::exception& e) {
-        fail(file, std::string("wrong value type: ") + e.what());
+        const int layers = k.encoder ? c.encoderLayerNum : c.decoderLayerNum;
+        if (static_cast<int>(values.size()) < layers) {
+            fail(file, std::string("'") + k.json + "' has " + std::to_string(values.size()) +
+                           " entries, the layer count is " + std::to_string(layers));
+        }
     }
     finish(c, file, space);
     return c;

@@ -3,11 +3,16 @@
 #include "core/store/meta_keys.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
+#include "core/space/gene.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -69,6 +74,16 @@ const char* kMigrations[] = {
     R"sql(
     ALTER TABLE device ADD COLUMN predictor BLOB;
     )sql",
+    // 4: a run's starting state (resumable before its first generation is stored) and its owner
+    // (the one process that may run it: id, host, heartbeat in Unix seconds). Older runs have
+    // neither: a run stored as running then reads as interrupted and can be taken over.
+    R"sql(
+    ALTER TABLE search_run ADD COLUMN start_population TEXT;
+    ALTER TABLE search_run ADD COLUMN start_rng TEXT;
+    ALTER TABLE search_run ADD COLUMN owner_pid INTEGER;
+    ALTER TABLE search_run ADD COLUMN owner_host TEXT;
+    ALTER TABLE search_run ADD COLUMN heartbeat REAL;
+    )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == WorkspaceDb::kSchemaVersion, "one migration per schema version");
@@ -129,31 +144,132 @@ std::string populationText(const std::vector<Gene>& pop) {
     return s;
 }
 
-std::vector<Gene> populationFromText(const std::string& s) {
-    std::vector<Gene> pop;
+// The gene texts of a stored population ("g1;g2;...;"), each ended by ';'.
+std::vector<std::string> populationItems(const std::string& s) {
+    std::vector<std::string> items;
     size_t start = 0;
     for (size_t i = 0; i < s.size(); ++i) {
         if (s[i] == ';') {
-            pop.push_back(geneFromText(s.substr(start, i - start)));
+            items.push_back(s.substr(start, i - start));
             start = i + 1;
         }
     }
-    return pop;
+    return items;
+}
+
+// The owner in columns c (pid), c + 1 (host), c + 2 (heartbeat); none when the pid is NULL.
+std::optional<RunOwner> ownerAt(Statement& s, int c) {
+    if (s.isNull(c)) return std::nullopt;
+    return RunOwner{s.integer(c), s.text(c + 1), s.real(c + 2)};
+}
+
+namespace fs = std::filesystem;
+using Connection = std::unique_ptr<sqlite3, decltype(&sqlite3_close_v2)>;
+
+// Looks at an existing file before SQLite may touch it (SQLite turns an empty file into a
+// database on its first write): a folder, a FIFO (reading it would block), an empty file, or
+// a file without SQLite's header is refused naming it and stays as it was. `emptyIsNew`: an
+// empty file is where a new database goes (create).
+void checkExistingFile(const std::string& path, bool emptyIsNew) {
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (fs::is_directory(st)) fail(path, "is a folder, not a workspace database");
+    if (ec || !fs::is_regular_file(st)) fail(path, "not a workspace database (not a regular file)");
+    const uintmax_t size = fs::file_size(path, ec);
+    if (ec) fail(path, "cannot read: " + ec.message());
+    if (size == 0) {
+        if (emptyIsNew) return;
+        fail(path, "not a workspace database (an empty file; `hat workspace init` creates one)");
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) fail(path, "cannot be read: " + std::string(std::strerror(errno)));
+    char header[16] = {};
+    in.read(header, sizeof header);
+    if (in.gcount() != sizeof header || std::memcmp(header, "SQLite format 3", sizeof header) != 0) {
+        fail(path, "not a workspace database (not SQLite)");
+    }
+    // SQLite's smallest page is 512 bytes: a shorter file is a truncated one.
+    if (size < 512) fail(path, "not a workspace database (an SQLite header but only " + std::to_string(size) + " bytes)");
+}
+
+// Refuses, naming the file, a database that is not a workspace (another program's SQLite file:
+// any other application id, or none, unless `create` may fill an empty one) or one from a newer
+// version. Only reads.
+void checkIdentity(sqlite3* db, const std::string& path, bool create) {
+    // Each query in its own scope: an unfinished statement would hold a read transaction.
+    auto scalar = [&](const char* sql) {
+        Statement q(db, sql);
+        q.step();
+        return q.integer(0);
+    };
+    const int64_t app = scalar("PRAGMA application_id");
+    const int64_t version = scalar("PRAGMA user_version");
+    const int64_t tables = scalar("SELECT count(*) FROM sqlite_master");
+    const bool fresh = app == 0 && version == 0 && tables == 0;
+    if (app != kApplicationId && !(create && fresh)) fail(path, "an SQLite file, but not a HAT Explorer workspace");
+    if (version > WorkspaceDb::kSchemaVersion) {
+        fail(path, "written by a newer HAT Explorer (schema " + std::to_string(version) + ", this version reads up to " +
+                       std::to_string(WorkspaceDb::kSchemaVersion) + "); update HAT Explorer to open it");
+    }
+}
+
+// An SQLite URI for `path`: characters with a meaning in URIs are percent-encoded.
+std::string fileUri(const std::string& path) {
+    std::string out = "file:";
+    for (unsigned char c : path) {
+        if (c == '%' || c == '?' || c == '#' || c == ' ' || c < 0x20 || c >= 0x80) {
+            static const char* hex = "0123456789ABCDEF";
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+Connection connect(const std::string& path, const std::string& name, int flags) {
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
+    Connection c(raw, &sqlite3_close_v2);
+    if (rc != SQLITE_OK) fail(path, std::string("cannot open database: ") + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    return c;
+}
+
+// Copies every page of `from` into `to` (SQLite's online backup); hat::Error naming `path`.
+void copyPages(sqlite3* from, sqlite3* to, const std::string& path) {
+    sqlite3_backup* b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b) fail(path, std::string("cannot copy the database: ") + sqlite3_errmsg(to));
+    const int rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) fail(path, std::string("cannot copy the database: ") + sqlite3_errstr(rc));
+}
+
+// A private in-memory copy of the database at `path`, read without writing to it or beside it.
+Connection snapshotOf(const std::string& path) {
+    // A write-ahead log with frames in it may hold committed pages the file does not have yet:
+    // read through it then (a live writer's -shm is beside it). Without one the file alone is
+    // the database, and immutable keeps SQLite from creating -wal/-shm or taking locks for the
+    // milliseconds the copy takes (a read-only connection would leave both files behind).
+    std::error_code ec;
+    const uintmax_t logBytes = fs::file_size(path + "-wal", ec);
+    const bool log = !ec && logBytes > 0;
+    Connection source = connect(path, fileUri(path) + (log ? "?mode=ro" : "?mode=ro&immutable=1"),
+                                SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+    sqlite3_busy_timeout(source.get(), 5000);
+    Connection memory = connect(path, ":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    copyPages(source.get(), memory.get(), path);
+    return memory;
 }
 
 }  // namespace
 
 WorkspaceDb WorkspaceDb::open(const std::string& path, bool create) {
-    const bool exists = std::filesystem::exists(path);
+    std::error_code ec;
+    const bool exists = fs::exists(path, ec);
     if (!exists && !create) fail(path, "no such workspace database");
-    if (exists) {
-        // Look at the header before SQLite touches the file: a non-database must stay unmodified.
-        std::ifstream in(path, std::ios::binary);
-        char header[16] = {};
-        in.read(header, 16);
-        const bool empty = in.gcount() == 0;
-        if (!empty && std::string(header, 15) != "SQLite format 3") fail(path, "not a workspace database (not SQLite)");
-    }
+    if (exists) checkExistingFile(path, create);
     WorkspaceDb w;
     w.path_ = path;
     const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
@@ -163,20 +279,7 @@ WorkspaceDb WorkspaceDb::open(const std::string& path, bool create) {
     }
     sqlite3_busy_timeout(w.db_, 5000);
     try {
-        // Each query in its own scope: an unfinished statement would hold a read transaction.
-        auto scalar = [&](const char* sql) {
-            Statement q(w.db_, sql);
-            q.step();
-            return q.integer(0);
-        };
-        const int64_t app = scalar("PRAGMA application_id");
-        const int64_t version = scalar("PRAGMA user_version");
-        const int64_t tables = scalar("SELECT count(*) FROM sqlite_master");
-        if (app != kApplicationId && tables > 0) fail(path, "an SQLite file, but not a HAT Explorer workspace");
-        if (version > kSchemaVersion) {
-            fail(path, "written by a newer HAT Explorer (schema " + std::to_string(version) + ", this version reads up to " +
-                           std::to_string(kSchemaVersion) + "); update HAT Explorer to open it");
-        }
+        checkIdentity(w.db_, path, create);  // before the first write
         w.exec("PRAGMA foreign_keys = ON");
         w.exec("PRAGMA journal_mode = WAL");
         w.exec("PRAGMA synchronous = NORMAL");
@@ -189,10 +292,61 @@ WorkspaceDb WorkspaceDb::open(const std::string& path, bool create) {
     return w;
 }
 
-WorkspaceDb::WorkspaceDb(WorkspaceDb&& o) noexcept : db_(o.db_), path_(std::move(o.path_)) { o.db_ = nullptr; }
+WorkspaceDb WorkspaceDb::openReadOnly(const std::string& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) fail(path, "no such workspace database");
+    checkExistingFile(path, false);
+    WorkspaceDb w;
+    w.path_ = path;
+    w.readOnly_ = true;
+    try {
+        w.db_ = snapshotOf(path).release();
+        checkIdentity(w.db_, path, false);
+        w.exec("PRAGMA foreign_keys = ON");
+        w.migrate();  // an older schema, brought up to date in the snapshot only
+        w.exec("PRAGMA query_only = ON");
+    } catch (const Error& e) {
+        const std::string what = e.what();
+        if (what.rfind(path, 0) == 0) throw;
+        fail(path, what);
+    }
+    return w;
+}
+
+void WorkspaceDb::copyTo(const std::string& target) const {
+    if (fs::exists(target)) fail(target, "already exists");
+    try {
+        Connection copy = connect(target, target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        copyPages(db_, copy.get(), target);
+    } catch (const Error&) {
+        std::error_code ec;
+        fs::remove(target, ec);  // no half copy left behind
+        throw;
+    }
+}
+
+bool databaseWritable(const std::string& path, bool (*canWrite)(const std::string&)) {
+    auto writable = [&](const std::string& p) { return canWrite ? canWrite(p) : ::access(p.c_str(), W_OK) == 0; };
+    const fs::path folder = fs::path(path).has_parent_path() ? fs::path(path).parent_path() : fs::path(".");
+    if (!writable(path) || !writable(folder.string())) return false;
+    std::error_code ec;
+    for (const char* side : {"-wal", "-shm"}) {
+        if (fs::exists(path + side, ec) && !writable(path + side)) return false;
+    }
+    return true;
+}
+
+WorkspaceDb::WorkspaceDb(WorkspaceDb&& o) noexcept
+    : db_(o.db_), path_(std::move(o.path_)), readOnly_(o.readOnly_), geneSpaceRead_(o.geneSpaceRead_),
+      geneSpace_(std::move(o.geneSpace_)) {
+    o.db_ = nullptr;
+}
 WorkspaceDb& WorkspaceDb::operator=(WorkspaceDb&& o) noexcept {
     std::swap(db_, o.db_);
     std::swap(path_, o.path_);
+    std::swap(readOnly_, o.readOnly_);
+    std::swap(geneSpaceRead_, o.geneSpaceRead_);
+    std::swap(geneSpace_, o.geneSpace_);
     return *this;
 }
 WorkspaceDb::~WorkspaceDb() {
@@ -238,7 +392,33 @@ std::optional<std::string> WorkspaceDb::meta(const std::string& key) {
     return s.text(0);
 }
 
-void WorkspaceDb::setSpace(const DesignSpace& space) { setMeta(meta::kSpaceYaml, space.toYaml()); }
+void WorkspaceDb::setSpace(const DesignSpace& space) {
+    setMeta(meta::kSpaceYaml, space.toYaml());
+    geneSpace_ = space;
+    geneSpaceRead_ = true;
+}
+
+Gene WorkspaceDb::storedGene(const std::string& text, const std::string& where) {
+    if (!geneSpaceRead_) {
+        if (meta(meta::kSpaceYaml)) geneSpace_ = space();
+        geneSpaceRead_ = true;
+    }
+    try {
+        Gene g = geneFromText(text);
+        if (geneSpace_) validateGene(g, *geneSpace_);
+        // Rows are found by the gene's text: "06" for 6 would be the same gene under another key.
+        if (geneToText(g) != text) throw Error("gene '" + text.substr(0, 60) + "' is not written as genes are stored");
+        return g;
+    } catch (const Error& e) {
+        fail(path_, where + ": " + e.what());
+    }
+}
+
+std::vector<Gene> WorkspaceDb::storedPopulation(const std::string& text, const std::string& where) {
+    std::vector<Gene> pop;
+    for (const std::string& item : populationItems(text)) pop.push_back(storedGene(item, where));
+    return pop;
+}
 
 DesignSpace WorkspaceDb::space() {
     const auto y = meta(meta::kSpaceYaml);
@@ -273,6 +453,20 @@ int64_t WorkspaceDb::addFitnessSet(const FitnessSetRecord& r) {
                      "ON CONFLICT(checksum) DO UPDATE SET split = excluded.split RETURNING id");
     s.bind(1, r.split).bind(2, static_cast<int64_t>(r.sentences)).bind(3, r.checksum);
     s.step();
+    return s.integer(0);
+}
+
+std::optional<int64_t> WorkspaceDb::supernetId(const std::string& checksum, int widthDivisor) {
+    Statement s(db_, "SELECT id FROM supernet WHERE checksum = ? AND width_divisor = ?");
+    s.bind(1, checksum).bind(2, static_cast<int64_t>(widthDivisor));
+    if (!s.step()) return std::nullopt;
+    return s.integer(0);
+}
+
+std::optional<int64_t> WorkspaceDb::fitnessSetId(const std::string& checksum) {
+    Statement s(db_, "SELECT id FROM fitness_set WHERE checksum = ?");
+    s.bind(1, checksum);
+    if (!s.step()) return std::nullopt;
     return s.integer(0);
 }
 
@@ -368,7 +562,7 @@ std::vector<Gene> WorkspaceDb::genesWithoutLatency(int64_t sn, int64_t fs, int64
                      "(SELECT 1 FROM latency l WHERE l.device_id = ? AND l.gene = e.gene)");
     s.bind(1, sn).bind(2, fs).bind(3, deviceId);
     std::vector<Gene> out;
-    while (s.step()) out.push_back(geneFromText(s.text(0)));
+    while (s.step()) out.push_back(storedGene(s.text(0), "evaluation"));
     return out;
 }
 
@@ -381,7 +575,7 @@ std::optional<EvaluatedPoint> WorkspaceDb::bestUnder(int64_t sn, int64_t fs, int
     Statement s(db_, sql.c_str());
     s.bind(1, sn).bind(2, fs).bind(3, deviceId).bind(4, limitMs);
     if (!s.step()) return std::nullopt;
-    EvaluatedPoint p{geneFromText(s.text(0)), s.real(1), std::nullopt, s.real(3), s.real(4)};
+    EvaluatedPoint p{storedGene(s.text(0), "evaluation"), s.real(1), std::nullopt, s.real(3), s.real(4)};
     if (!s.isNull(2)) p.bleu = s.real(2);
     return p;
 }
@@ -407,7 +601,7 @@ std::vector<MeasurementRecord> WorkspaceDb::measurements(int64_t deviceId) {
     while (q.step()) {
         MeasurementRecord m;
         m.id = q.integer(0);
-        m.gene = geneFromText(q.text(1));
+        m.gene = storedGene(q.text(1), "measurement " + std::to_string(m.id));
         m.encoderMs = q.real(2);
         m.decoderMs = q.real(3);
         m.encoderSdMs = q.real(4);
@@ -429,19 +623,60 @@ std::vector<EvaluatedPoint> WorkspaceDb::evaluatedPoints(int64_t sn, int64_t fs,
     s.bind(1, deviceId).bind(2, sn).bind(3, fs);
     std::vector<EvaluatedPoint> out;
     while (s.step()) {
-        EvaluatedPoint p{geneFromText(s.text(0)), s.real(1), std::nullopt, s.real(3), s.real(4)};
+        EvaluatedPoint p{storedGene(s.text(0), "evaluation"), s.real(1), std::nullopt, s.real(3), s.real(4)};
         if (!s.isNull(2)) p.bleu = s.real(2);
         out.push_back(std::move(p));
     }
     return out;
 }
 
-int64_t WorkspaceDb::createRun(const RunRecord& r) {
-    Statement s(db_, "INSERT INTO search_run(device_id, max_latency_ms, seed, settings, status) VALUES(?, ?, ?, ?, ?) RETURNING id");
+int64_t WorkspaceDb::createRun(const RunRecord& r, const std::optional<EvolutionState>& start) {
+    Statement s(db_, "INSERT INTO search_run(device_id, max_latency_ms, seed, settings, status, start_population, "
+                     "start_rng, owner_pid, owner_host, heartbeat) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
     s.bind(1, r.deviceId).bind(2, r.maxLatencyMs).bind(3, static_cast<int64_t>(r.seed)).bind(4, r.settingsJson)
         .bind(5, r.status.empty() ? std::string("running") : r.status);
+    if (start) s.bind(6, populationText(start->population)).bind(7, start->rngState);
+    else s.bindNull(6).bindNull(7);
+    if (r.owner) s.bind(8, r.owner->pid).bind(9, r.owner->host).bind(10, r.owner->heartbeat);
+    else s.bindNull(8).bindNull(9).bindNull(10);
     s.step();
     return s.integer(0);
+}
+
+RunClaim WorkspaceDb::claimRun(int64_t runId, const RunOwner& me, const std::function<bool(const RunOwner&)>& ownerDead) {
+    RunClaim claim;
+    transaction([&] {
+        {
+            Statement s(db_, "SELECT owner_pid, owner_host, heartbeat FROM search_run WHERE id = ?");
+            s.bind(1, runId);
+            if (!s.step()) fail(path_, "no search run " + std::to_string(runId));
+            claim.previous = ownerAt(s, 0);
+        }
+        if (claim.previous && !ownerDead(*claim.previous)) return;
+        // The WHERE repeats the owner read above: the write lock makes it hold, and says so.
+        Statement u(db_, "UPDATE search_run SET owner_pid = ?, owner_host = ?, heartbeat = ? "
+                         "WHERE id = ? AND owner_pid IS ? AND owner_host IS ?");
+        u.bind(1, me.pid).bind(2, me.host).bind(3, me.heartbeat).bind(4, runId);
+        if (claim.previous) u.bind(5, claim.previous->pid).bind(6, claim.previous->host);
+        else u.bindNull(5).bindNull(6);
+        u.step();
+        claim.claimed = sqlite3_changes(db_) == 1;
+    });
+    return claim;
+}
+
+bool WorkspaceDb::heartbeatRun(int64_t runId, const RunOwner& me) {
+    Statement s(db_, "UPDATE search_run SET heartbeat = ? WHERE id = ? AND owner_pid = ? AND owner_host = ?");
+    s.bind(1, me.heartbeat).bind(2, runId).bind(3, me.pid).bind(4, me.host).step();
+    return sqlite3_changes(db_) == 1;
+}
+
+bool WorkspaceDb::releaseRun(int64_t runId, const RunOwner& me, const std::string& status) {
+    Statement s(db_, "UPDATE search_run SET owner_pid = NULL, owner_host = NULL, status = coalesce(?, status) "
+                     "WHERE id = ? AND owner_pid = ? AND owner_host = ?");
+    if (status.empty()) s.bindNull(1); else s.bind(1, status);
+    s.bind(2, runId).bind(3, me.pid).bind(4, me.host).step();
+    return sqlite3_changes(db_) == 1;
 }
 
 void WorkspaceDb::setRunStatus(int64_t runId, const std::string& status) {
@@ -450,10 +685,12 @@ void WorkspaceDb::setRunStatus(int64_t runId, const std::string& status) {
 }
 
 std::optional<RunRecord> WorkspaceDb::run(int64_t runId) {
-    Statement s(db_, "SELECT id, device_id, max_latency_ms, seed, settings, status FROM search_run WHERE id = ?");
+    Statement s(db_, "SELECT id, device_id, max_latency_ms, seed, settings, status, owner_pid, owner_host, heartbeat "
+                     "FROM search_run WHERE id = ?");
     s.bind(1, runId);
     if (!s.step()) return std::nullopt;
-    return RunRecord{s.integer(0), s.integer(1), s.real(2), static_cast<uint64_t>(s.integer(3)), s.text(4), s.text(5)};
+    return RunRecord{s.integer(0), s.integer(1), s.real(2), static_cast<uint64_t>(s.integer(3)), s.text(4), s.text(5),
+                     ownerAt(s, 6)};
 }
 
 std::optional<RunRecord> WorkspaceDb::latestRun(int64_t deviceId) {
@@ -468,8 +705,16 @@ std::optional<RunRecord> WorkspaceDb::latestRun(int64_t deviceId) {
     return run(id);
 }
 
-void WorkspaceDb::writeGeneration(int64_t runId, const GenerationReport& r) {
+void WorkspaceDb::writeGeneration(int64_t runId, const GenerationReport& r, const RunOwner* owner) {
     transaction([&] {
+        if (owner && !heartbeatRun(runId, *owner)) {
+            const auto now = run(runId);
+            const std::string who = now && now->owner ? "process " + std::to_string(now->owner->pid) + " on host " +
+                                                            now->owner->host
+                                                      : "another process";
+            fail(path_, "search run " + std::to_string(runId) + " was taken over by " + who +
+                            "; this process stopped searching it");
+        }
         Statement g(db_, "INSERT INTO generation(run_id, number, last, seconds, next_population, next_rng) VALUES(?, ?, ?, ?, ?, ?)");
         g.bind(1, runId).bind(2, static_cast<int64_t>(r.generation)).bind(3, static_cast<int64_t>(r.last))
             .bind(4, r.seconds).bind(5, populationText(r.next.population)).bind(6, r.next.rngState).step();
@@ -488,14 +733,26 @@ void WorkspaceDb::writeGeneration(int64_t runId, const GenerationReport& r) {
 }
 
 std::optional<EvolutionState> WorkspaceDb::resumeState(int64_t runId) {
-    Statement s(db_, "SELECT number, last, next_population, next_rng FROM generation WHERE run_id = ? ORDER BY number DESC LIMIT 1");
+    EvolutionState st;
+    {
+        Statement s(db_, "SELECT number, last, next_population, next_rng FROM generation WHERE run_id = ? ORDER BY number DESC LIMIT 1");
+        s.bind(1, runId);
+        if (s.step()) {
+            if (s.integer(1)) return std::nullopt;  // finished
+            st.generation = static_cast<int>(s.integer(0)) + 1;
+            st.population = storedPopulation(s.text(2), "search run " + std::to_string(runId) + " generation " +
+                                                            std::to_string(s.integer(0)) + " (next population)");
+            st.rngState = s.text(3);
+            return st;
+        }
+    }
+    // No generation stored yet: the run starts over from generation 0's population.
+    Statement s(db_, "SELECT start_population, start_rng FROM search_run WHERE id = ? AND start_population IS NOT NULL");
     s.bind(1, runId);
     if (!s.step()) return std::nullopt;
-    if (s.integer(1)) return std::nullopt;  // finished
-    EvolutionState st;
-    st.generation = static_cast<int>(s.integer(0)) + 1;
-    st.population = populationFromText(s.text(2));
-    st.rngState = s.text(3);
+    st.generation = 0;
+    st.population = storedPopulation(s.text(0), "search run " + std::to_string(runId) + " (start population)");
+    st.rngState = s.text(1);
     return st;
 }
 
@@ -503,7 +760,11 @@ std::vector<Candidate> WorkspaceDb::generationMembers(int64_t runId, int generat
     Statement s(db_, "SELECT gene, fitness, latency_ms, upper_ms FROM generation_member WHERE run_id = ? AND number = ? ORDER BY rank");
     s.bind(1, runId).bind(2, static_cast<int64_t>(generation));
     std::vector<Candidate> out;
-    while (s.step()) out.push_back({geneFromText(s.text(0)), s.real(1), {s.real(2), s.real(3)}});
+    while (s.step()) {
+        const std::string where = "search run " + std::to_string(runId) + " generation " + std::to_string(generation) +
+                                  " member " + std::to_string(out.size() + 1);
+        out.push_back({storedGene(s.text(0), where), s.real(1), {s.real(2), s.real(3)}});
+    }
     return out;
 }
 

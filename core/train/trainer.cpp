@@ -78,6 +78,23 @@ void saveAdamState(torch::optim::Adam& adam, const std::vector<torch::Tensor>& p
     }
 }
 
+// The training-state tensor `key` of the checkpoint at `path`; a checkpoint without it (one not
+// written by `hat train`, or cut short) is named, instead of std::map::at's bare "map::at".
+const torch::Tensor& trainingState(const TensorDict& dict, const std::string& key, const std::string& path) {
+    const auto it = dict.find(key);
+    if (it == dict.end()) fail(path, "has no '" + key + "' to resume training from (not written by hat train?)");
+    return it->second;
+}
+
+// A one-number training-state tensor (update, epoch, batch) as an integer.
+int64_t trainingCounter(const TensorDict& dict, const std::string& key, const std::string& path) {
+    const torch::Tensor& t = trainingState(dict, key, path);
+    if (t.numel() != 1 || t.is_floating_point()) {
+        fail(path, "'" + key + "' is not one integer");
+    }
+    return t.item<int64_t>();
+}
+
 void loadAdamState(torch::optim::Adam& adam, const std::vector<torch::Tensor>& params,
                    const TensorDict& dict, const std::string& path) {
     for (size_t i = 0; i < params.size(); ++i) {
@@ -85,9 +102,11 @@ void loadAdamState(torch::optim::Adam& adam, const std::vector<torch::Tensor>& p
         if (step == dict.end()) continue;
         auto st = std::make_unique<torch::optim::AdamParamState>();
         st->step(step->second.item<int64_t>());
-        st->exp_avg(dict.at(adamKey(i, "exp_avg")).clone());
-        st->exp_avg_sq(dict.at(adamKey(i, "exp_avg_sq")).clone());
-        if (st->exp_avg().sizes() != params[i].sizes()) fail(path, "optimizer state does not fit the model");
+        st->exp_avg(trainingState(dict, adamKey(i, "exp_avg"), path).clone());
+        st->exp_avg_sq(trainingState(dict, adamKey(i, "exp_avg_sq"), path).clone());
+        if (st->exp_avg().sizes() != params[i].sizes() || st->exp_avg_sq().sizes() != params[i].sizes()) {
+            fail(path, "optimizer state does not fit the model");
+        }
         adam.state()[c10::guts::to_string(params[i].unsafeGetTensorImpl())] = std::move(st);
     }
 }
@@ -182,11 +201,16 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
             fail(ckptPath, "checkpoint was trained with another space, divisor or dictionary");
         }
         model->loadHatStateDict(dict, ckptPath);
-        update = dict.at(kUpdateKey).item<int64_t>();
-        epoch = dict.at(kEpochKey).item<int64_t>();
-        batchInEpoch = dict.at(kBatchKey).item<int64_t>();
+        update = trainingCounter(dict, kUpdateKey, ckptPath);
+        epoch = trainingCounter(dict, kEpochKey, ckptPath);
+        batchInEpoch = trainingCounter(dict, kBatchKey, ckptPath);
+        if (update < 0 || epoch < 0 || batchInEpoch < 0) fail(ckptPath, "holds a negative update, epoch or batch count");
         auto gen = at::detail::getDefaultCPUGenerator();
-        gen.set_state(dict.at(kRngKey));
+        try {
+            gen.set_state(trainingState(dict, kRngKey, ckptPath));
+        } catch (const c10::Error&) {
+            fail(ckptPath, "holds a random-number generator state LibTorch cannot use");
+        }
         loadAdamState(adam, model->uniqueParameters(), dict, ckptPath);
         obs.onMessage("resumed at update " + std::to_string(update));
     }

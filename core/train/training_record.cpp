@@ -5,12 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/error.h"
+#include "core/util/input_file.h"
 #include "core/util/paths.h"
 
 namespace hat {
 
 namespace fs = std::filesystem;
-
 
 void writeTrainingRecord(const TrainOptions& o) {
     fs::create_directories(o.outDir);
@@ -26,6 +26,24 @@ void writeTrainingRecord(const TrainOptions& o) {
     out << record.dump(2) << "\n";
     out.flush();
     if (!out) fail(path, "cannot write the training record");
+}
+
+nlohmann::json readTrainingRecord(const std::string& path) {
+    const std::string text = readSmallRegularFile(path, kMaxSmallJsonFileBytes, "a training record");
+    const nlohmann::json record = nlohmann::json::parse(text, nullptr, false);
+    if (record.is_discarded()) fail(path, "is not valid JSON");
+    if (!record.is_object()) fail(path, "is not a JSON object of training options");
+    return record;
+}
+
+std::string recordString(const nlohmann::json& record, const std::string& key,
+                         const std::string& path) {
+    if (!record.contains(key)) return {};
+    const nlohmann::json& value = record.at(key);
+    if (!value.is_string()) {
+        fail(path, "'" + key + "' should be a string, it is " + std::string(value.type_name()));
+    }
+    return value.get<std::string>();
 }
 
 }  // namespace hat

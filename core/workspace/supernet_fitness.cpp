@@ -119,9 +119,15 @@ SupernetFitness::SupernetFitness(const std::string& checkpoint, const FitnessSet
     std::vector<Batch> batches;
     for (const auto& ids : makeBatches(data, o.maxTokens)) batches.push_back(collate(data, ids));
     d->evaluator = std::make_unique<FitnessEvaluator>(model, std::move(batches));
-    d->supernetId = db.addSupernet({0, std::filesystem::absolute(checkpoint).string(), fileChecksum(checkpoint),
-                                    model->options().widthDivisor});
-    d->fitnessSetId = db.addFitnessSet({0, o.split, static_cast<int>(data.size()), hex(h)});
+    if (db.readOnly()) {
+        // Nothing is registered in a read-only workspace: one never seen has no evaluations (id 0).
+        d->supernetId = db.supernetId(fileChecksum(checkpoint), model->options().widthDivisor).value_or(0);
+        d->fitnessSetId = db.fitnessSetId(hex(h)).value_or(0);
+    } else {
+        d->supernetId = db.addSupernet({0, std::filesystem::absolute(checkpoint).string(), fileChecksum(checkpoint),
+                                        model->options().widthDivisor});
+        d->fitnessSetId = db.addFitnessSet({0, o.split, static_cast<int>(data.size()), hex(h)});
+    }
 }
 
 SupernetFitness::~SupernetFitness() = default;
@@ -143,24 +149,22 @@ std::vector<double> SupernetFitness::fitness(const std::vector<Gene>& genes, con
         if (slots.empty()) todo.push_back(keys[i]);
         slots.push_back(i);
     }
+    if (todo.empty()) return out;
     d->evaluator->setThreads(computeThreads());  // follows --threads / the UI's setting
-    // Stored in small groups as they finish, so a crash loses little work.
-    constexpr size_t kGroup = 10;
-    for (size_t first = 0; first < todo.size(); first += kGroup) {
-        if (cancel && cancel->cancelled()) break;
-        const size_t last = std::min(todo.size(), first + kGroup);
-        std::vector<SubConfig> configs;
-        for (size_t k = first; k < last; ++k) configs.push_back(geneToConfig(todo[k], d->space));
-        const auto losses = d->evaluator->evaluate(configs, cancel);
-        std::vector<EvaluationRecord> fresh;
-        for (size_t k = first; k < last; ++k) {
-            const auto& loss = losses[k - first];
-            if (!loss) continue;
-            fresh.push_back({todo[k], loss->loss, std::nullopt});
-            for (size_t slot : pending[todo[k]]) out[slot] = loss->loss;
-            ++d->computed;
-        }
-        if (!fresh.empty()) d->db->addEvaluations(d->supernetId, d->fitnessSetId, fresh);
+    std::vector<SubConfig> configs;
+    configs.reserve(todo.size());
+    for (const Gene& g : todo) configs.push_back(geneToConfig(g, d->space));
+    // Each loss is stored the moment it is known, in its own small transaction, so a kill loses
+    // only the architectures being evaluated then. The evaluator calls back on this thread, the
+    // one whose connection d->db is (SQLite connections stay on their thread here), while its
+    // workers go on computing; a failed write stops the evaluation and is thrown from here.
+    const auto losses = d->evaluator->evaluate(configs, cancel, [&](size_t k, const ValidLoss& loss) {
+        d->db->addEvaluations(d->supernetId, d->fitnessSetId, {{todo[k], loss.loss, std::nullopt}});
+    });
+    for (size_t k = 0; k < todo.size(); ++k) {
+        if (!losses[k]) continue;
+        for (size_t slot : pending[todo[k]]) out[slot] = losses[k]->loss;
+        ++d->computed;
     }
     return out;
 }

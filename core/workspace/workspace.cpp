@@ -14,6 +14,7 @@
 #include "core/model/checkpoint.h"
 #include "core/model/inherited_weights.h"
 #include "core/store/meta_keys.h"
+#include "core/workspace/run_owner.h"
 #include "core/workspace/workspace_copy.h"
 #include "core/util/error.h"
 #include "core/util/paths.h"
@@ -53,7 +54,15 @@ struct Workspace::Impl {
     std::map<std::string, LatencyPredictor> predictors;
     std::map<std::string, std::map<Gene, LatencyBound>> latencyCache;
     int widthDivisor = 0;  // 0: not read yet
+    std::string foundCheckpoint;  // a moved checkpoint found again (read-only: not stored)
 };
+
+namespace {
+// Refuses, naming the database, what a read-only workspace cannot store.
+void requireWritable(const WorkspaceDb& db, const std::string& what) {
+    if (db.readOnly()) fail(db.path(), "opened read-only, so " + what + " cannot be stored here");
+}
+}  // namespace
 
 Workspace::Workspace() = default;
 Workspace::Workspace(Workspace&&) noexcept = default;
@@ -66,6 +75,9 @@ void Workspace::init(const WorkspaceInit& in) {
     if (fs::exists(dbPath)) fail(dbPath, "a workspace already exists here");
     const DesignSpace space = DesignSpace::loadYaml(in.spacePath);
     if (!fs::exists(in.checkpoint)) fail(in.checkpoint, "cannot open file");
+    // Built once now, so a damaged checkpoint or one for another space is refused here, not at
+    // the first search (issue 15: a width divisor of 0 was accepted, then crashed every search).
+    loadSuperTransformer(in.checkpoint, &space);
     // The devices named, in the order named (the first is the window's default), else every
     // built-in device with a trained predictor.
     std::vector<Device> chosen;
@@ -134,10 +146,22 @@ void fillFromTrainingRecord(WorkspaceInit& in) {
     if (rec.contains("tgt") && rec["tgt"].is_string()) in.fitness.targetLang = rec["tgt"].get<std::string>();
 }
 
-Workspace Workspace::open(const std::string& dir) {
+Workspace Workspace::open(const std::string& dir, WorkspaceAccess access) {
+    const std::string path = dir + "/workspace.db";
+    bool readOnly = access == WorkspaceAccess::ReadOnly;
+    std::error_code ec;
+    if (!readOnly && fs::exists(path, ec) && !databaseWritable(path)) {
+        if (access == WorkspaceAccess::ReadWrite) {
+            fail(path, "cannot be written (the file or its folder is read-only), and this command stores what it "
+                       "does; the commands that only read (pareto, export, compare) still work");
+        }
+        readOnly = true;
+    }
     Workspace w;
-    w.d = std::make_unique<Impl>(Impl{dir, WorkspaceDb::open(dir + "/workspace.db"), {}, nullptr, {}, {}});
+    w.d = std::make_unique<Impl>(
+        Impl{dir, readOnly ? WorkspaceDb::openReadOnly(path) : WorkspaceDb::open(path), {}, nullptr, {}, {}});
     w.d->space = w.d->db.space();
+    if (readOnly) return w;  // predictors are read from their files when not stored (see predictor)
     // A workspace from before predictors were kept in the database takes them in now, while the
     // files its paths name are still where they were; one whose file is gone fails at first use.
     for (const DeviceRecord& rec : w.d->db.devices()) {
@@ -178,6 +202,7 @@ DeviceRecord Workspace::device(const std::string& name) {
 std::string Workspace::checkpointPath() {
     std::string stored = resolveIn(d->dir, d->db.meta(meta::kCheckpoint).value_or(""));
     if (stored.empty() || fs::exists(stored)) return stored;
+    if (!d->foundCheckpoint.empty()) return d->foundCheckpoint;
     // A workspace moved without its SuperTransformer: the relative path now points elsewhere.
     // Where the file was when its evaluations were stored (the supernet records keep absolute
     // paths), or a file of the same name beside the workspace, is taken when its checksum is one
@@ -195,13 +220,14 @@ std::string Workspace::checkpointPath() {
         const bool known = std::any_of(records.begin(), records.end(),
                                        [&](const SupernetRecord& r) { return r.checksum == sum; });
         if (!known) continue;
-        d->db.setMeta(meta::kCheckpoint, relativePath(c, d->dir));
-        return fs::absolute(c).lexically_normal().string();
+        if (!d->db.readOnly()) d->db.setMeta(meta::kCheckpoint, relativePath(c, d->dir));
+        return d->foundCheckpoint = fs::absolute(c).lexically_normal().string();
     }
     return stored;  // loading it names the path that is missing
 }
 
 void Workspace::relocateCheckpoint(const std::string& path) {
+    requireWritable(d->db, "a new SuperTransformer path");
     if (!fs::is_regular_file(path)) fail(path, "cannot open file");
     const auto records = d->db.supernets();
     const std::string sum = fileChecksum(path);
@@ -209,6 +235,7 @@ void Workspace::relocateCheckpoint(const std::string& path) {
                                                       [&](const SupernetRecord& r) { return r.checksum == sum; });
     if (!known) fail(path, "is not the SuperTransformer this workspace's evaluations were made with (checksum differs)");
     d->db.setMeta(meta::kCheckpoint, relativePath(path, d->dir));
+    d->foundCheckpoint.clear();
     d->fitness.reset();
 }
 
@@ -270,6 +297,7 @@ int64_t Workspace::evaluationCount() {
 }
 
 const std::string& Workspace::databasePath() const { return d->db.path(); }
+bool Workspace::readOnly() const { return d->db.readOnly(); }
 
 int64_t Workspace::exportInheritedWeights(const Gene& gene, const std::string& path) {
     DesignSpace space = d->space;
@@ -290,7 +318,7 @@ const LatencyPredictor& Workspace::predictor(const std::string& name) {
         const bool stored = !bytes.empty();
         if (!stored) bytes = readFileBytes(path);
         LatencyPredictor p = LatencyPredictor::loadBytes(bytes, path);
-        if (!stored) d->db.setDevicePredictor(rec.id, bytes);
+        if (!stored && !d->db.readOnly()) d->db.setDevicePredictor(rec.id, bytes);
         it = d->predictors.emplace(name, std::move(p)).first;
     }
     return it->second;
@@ -335,6 +363,7 @@ int Workspace::widthDivisor() {
 }
 
 MeasurementRecord Workspace::measureHere(const std::string& name, const Gene& gene, const CancelToken* cancel) {
+    requireWritable(d->db, "a measurement");
     const DeviceRecord rec = device(name);
     if (rec.kind != "local") {
         throw Error("device '" + rec.name + "' was measured elsewhere; only a local device can be measured here");
@@ -383,15 +412,42 @@ void Workspace::ensureLatencies(const std::string& name) {
 }
 
 std::optional<EvaluatedPoint> Workspace::instantAnswer(const std::string& name, double limitMs, bool useUpper) {
+    if (d->db.readOnly()) {
+        // The database's rule (lowest loss, then the gene's text) over latencies partly in memory.
+        std::optional<EvaluatedPoint> best;
+        for (EvaluatedPoint& p : evaluatedPoints(name)) {
+            if (!p.latency().within(limitMs, useUpper)) continue;
+            if (!best || p.validLoss < best->validLoss ||
+                (p.validLoss == best->validLoss && geneToText(p.gene) < geneToText(best->gene))) {
+                best = std::move(p);
+            }
+        }
+        return best;
+    }
     ensureLatencies(name);
     const SupernetFitness& f = fitness();
     return d->db.bestUnder(f.supernetId(), f.fitnessSetId(), device(name).id, limitMs, useUpper);
 }
 
 std::vector<EvaluatedPoint> Workspace::evaluatedPoints(const std::string& name) {
-    ensureLatencies(name);
+    const int64_t deviceId = device(name).id;
     const SupernetFitness& f = fitness();
-    return d->db.evaluatedPoints(f.supernetId(), f.fitnessSetId(), device(name).id);
+    if (!d->db.readOnly()) {
+        ensureLatencies(name);
+        return d->db.evaluatedPoints(f.supernetId(), f.fitnessSetId(), deviceId);
+    }
+    // Read-only: evaluations with no stored latency on this device get theirs predicted here, in
+    // memory (cached per device like every prediction), in the order the query gives the rest.
+    std::vector<EvaluatedPoint> points = d->db.evaluatedPoints(f.supernetId(), f.fitnessSetId(), deviceId);
+    for (const Gene& g : d->db.genesWithoutLatency(f.supernetId(), f.fitnessSetId(), deviceId)) {
+        const LatencyBound b = latency(name, g);
+        const auto loss = d->db.evaluation(f.supernetId(), f.fitnessSetId(), g);
+        if (!loss) continue;  // cannot happen: the gene was read from the evaluation just now
+        points.push_back({g, *loss, d->db.evaluationBleu(f.supernetId(), f.fitnessSetId(), g), b.ms, b.upperMs});
+    }
+    std::stable_sort(points.begin(), points.end(),
+                     [](const EvaluatedPoint& a, const EvaluatedPoint& b) { return a.latencyMs < b.latencyMs; });
+    return points;
 }
 
 namespace {
@@ -401,12 +457,13 @@ struct LatencyAdapter : LatencySource {
     LatencyBound latency(const Gene& g) override { return w->latency(device, g); }
 };
 
-// Writes every generation (and the latencies of its members) before telling the caller.
 // Writes every generation (and the latencies of its members) before telling the caller, then
 // reports the generations scored of all (a resumed run's first report is where it resumed).
+// Each write checks that the run is still this process's and refreshes its heartbeat.
 struct StoringObserver : EvolutionObserver {
     WorkspaceDb* db;
     int64_t runId, deviceId;
+    RunOwner owner;
     int populations;  // generations + 1 are scored
     EvolutionObserver* next;
     const ProgressSink* progress;
@@ -414,7 +471,8 @@ struct StoringObserver : EvolutionObserver {
         std::vector<std::pair<Gene, LatencyBound>> lat;
         for (const auto& c : r.population) lat.emplace_back(c.gene, c.latency);
         db->addLatencies(deviceId, lat);
-        db->writeGeneration(runId, r);
+        owner.heartbeat = unixSeconds();
+        db->writeGeneration(runId, r, &owner);
         if (next) next->onGeneration(r);
         char best[96];
         std::snprintf(best, sizeof best, ": best loss %.4f at %.1f ms", r.best.fitness, r.best.latency.ms);
@@ -429,27 +487,32 @@ SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSetti
                                    EvolutionObserver* observer, const CancelToken* cancel,
                                    const ProgressSink& progress) {
     const auto start = std::chrono::steady_clock::now();
-    SupernetFitness& f = fitness();
-    const int computed0 = f.computed(), reused0 = f.reused();
-    LatencyAdapter lat;
-    lat.w = this;
-    lat.device = name;
-    Evolution evo(d->space, s, lat, f);
-    if (!state) {
-        // A new run: stored once generation 0 exists, so an impossible limit leaves no trace.
-        state = evo.initialState(seeds);
-        runId = d->db.createRun({0, device(name).id, s.maxLatencyMs, s.seed, settingsToJson(s), "running"});
-    }
-    StoringObserver store;
-    store.db = &d->db;
-    store.runId = runId;
-    store.deviceId = device(name).id;
-    store.populations = s.generations + 1;
-    store.next = observer;
-    store.progress = &progress;
+    const RunOwner me = thisProcess();  // a resumed run (runId given) was claimed by resume()
     SearchOutcome out;
-    out.runId = runId;
     try {
+        SupernetFitness& f = fitness();
+        const int computed0 = f.computed(), reused0 = f.reused();
+        LatencyAdapter lat;
+        lat.w = this;
+        lat.device = name;
+        Evolution evo(d->space, s, lat, f);
+        if (!state) {
+            // A new run, owned by this process: stored once generation 0 exists (so an impossible
+            // limit leaves no trace), with generation 0 as the state a kill before its end resumes.
+            state = evo.initialState(seeds);
+            runId = d->db.createRun({0, device(name).id, s.maxLatencyMs, s.seed, settingsToJson(s), "running", me},
+                                    *state);
+        }
+        const RunHeartbeat heartbeat(d->db.path(), runId, me);
+        StoringObserver store;
+        store.db = &d->db;
+        store.runId = runId;
+        store.owner = me;
+        store.deviceId = device(name).id;
+        store.populations = s.generations + 1;
+        store.next = observer;
+        store.progress = &progress;
+        out.runId = runId;
         const int scored = state->generation, all = s.generations + 1;
         progress.report(double(scored) / all, scored == 0 ? "scoring generation 1 of " + std::to_string(all)
                                                           : "resumed: " + std::to_string(scored) + " of " +
@@ -458,20 +521,28 @@ SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSetti
         out.best = r.best;
         out.generations = r.generations;
         out.cancelled = r.cancelled;
+        out.computed = f.computed() - computed0;
+        out.reused = f.reused() - reused0;
     } catch (...) {
-        d->db.setRunStatus(runId, "failed");
+        // Marked failed and let go only while it is still ours: a run taken over is the new
+        // owner's. A failure to say so (e.g. a full disk) must not hide the error itself.
+        if (runId != 0) {
+            try {
+                d->db.releaseRun(runId, me, "failed");
+            } catch (const std::exception&) {
+            }
+        }
         throw;
     }
-    if (out.cancelled) d->db.setRunStatus(runId, "cancelled");
+    d->db.releaseRun(runId, me, out.cancelled ? "cancelled" : "");
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    out.computed = f.computed() - computed0;
-    out.reused = f.reused() - reused0;
     return out;
 }
 
 SearchOutcome Workspace::search(const std::string& name, EvolutionSettings s, bool warm,
                                 EvolutionObserver* observer, const CancelToken* cancel,
                                 const ProgressSink& progress) {
+    requireWritable(d->db, "a search");
     device(name);  // an unknown device fails here, naming the known ones
     std::vector<Gene> seeds;
     if (warm) {
@@ -489,6 +560,7 @@ SearchOutcome Workspace::search(const std::string& name, EvolutionSettings s, bo
 
 SearchOutcome Workspace::resume(int64_t runId, EvolutionObserver* observer, const CancelToken* cancel,
                                 const ProgressSink& progress) {
+    requireWritable(d->db, "a resumed search");
     const auto run = d->db.run(runId);
     if (!run) throw Error("no search run " + std::to_string(runId) + " in " + d->db.path());
     std::string name;
@@ -496,8 +568,19 @@ SearchOutcome Workspace::resume(int64_t runId, EvolutionObserver* observer, cons
         if (dev.id == run->deviceId) name = dev.name;
     }
     const EvolutionSettings s = settingsFromJson(run->settingsJson);
+    // Claimed before its state is read: a live owner may still be storing generations.
+    const RunOwner me = thisProcess();
+    const RunClaim claim = d->db.claimRun(runId, me, [&](const RunOwner& o) { return ownerIsDead(o, me); });
+    if (!claim.claimed) {
+        fail(d->db.path(), "search run " + std::to_string(runId) + " is already running (" +
+                               (claim.previous ? describeOwner(*claim.previous, me.heartbeat) : "another process") +
+                               "); wait for it to end or stop that process first");
+    }
     auto state = d->db.resumeState(runId);
-    if (!state) throw Error("search run " + std::to_string(runId) + " has nothing to resume (status " + run->status + ")");
+    if (!state) {
+        d->db.releaseRun(runId, me);
+        throw Error("search run " + std::to_string(runId) + " has nothing to resume (status " + run->status + ")");
+    }
     d->db.setRunStatus(runId, "running");
     return runSearch(name, s, runId, std::move(*state), {}, observer, cancel, progress);
 }

@@ -52,11 +52,21 @@ struct SearchOutcome {
     int computed = 0, reused = 0;  // fitness evaluations run vs looked up
 };
 
+// How a workspace is opened. Read-only never writes the workspace or beside it (see
+// WorkspaceDb::openReadOnly): what would be cached (latency predictions, an older workspace's
+// predictors, a moved checkpoint's path) is computed in memory, and searching, measuring or
+// relocating is hat::Error naming the database.
+enum class WorkspaceAccess {
+    Auto,       // read-write, or read-only when this process cannot write it (databaseWritable)
+    ReadWrite,  // hat::Error naming the database when it cannot be written
+    ReadOnly,   // for everything that only reads: pareto, export, compare
+};
+
 class Workspace {
 public:
     // Creates DIR/workspace.db; refuses a directory that already holds one.
     static void init(const WorkspaceInit& init);
-    static Workspace open(const std::string& dir);
+    static Workspace open(const std::string& dir, WorkspaceAccess access = WorkspaceAccess::Auto);
     // A working copy of the workspace in FROM at TO (e.g. the shipped demo copied into the user's
     // data folder): see copyWorkspace. FROM is never written; TO must not hold a workspace yet.
     static void copy(const std::string& fromDir, const std::string& toDir);
@@ -67,6 +77,8 @@ public:
     const std::string& dir() const;
     // The workspace.db file, for messages.
     const std::string& databasePath() const;
+    // Opened read-only (asked for, or Auto on a workspace this process cannot write).
+    bool readOnly() const;
     DesignSpace space();
     std::vector<DeviceRecord> devices();
     DeviceRecord device(const std::string& name);  // throws listing the names
@@ -124,7 +136,10 @@ public:
     // The device a run searched; hat::Error when the workspace no longer has it.
     std::string runDevice(const RunRecord& run);
 
-    // Continues an interrupted run from its last stored generation.
+    // Continues an interrupted run from its last stored generation (or from generation 0 when it
+    // stored none yet), reusing its stored evaluations. The run is claimed for this process first:
+    // hat::Error naming the run, the host and the process id while another live process runs it;
+    // a dead owner's run is taken over (see run_owner.h).
     SearchOutcome resume(int64_t runId, EvolutionObserver* observer = nullptr, const CancelToken* cancel = nullptr,
                          const ProgressSink& progress = {});
 
@@ -133,8 +148,8 @@ private:
     struct Impl;
     std::unique_ptr<Impl> d;
     void ensureLatencies(const std::string& device);
-    // One Evolution per search: a new run (no `state`) starts from `seeds` and is stored once
-    // its generation 0 exists; a resumed one continues `state` of `runId`.
+    // One Evolution per search: a new run (no `state`) starts from `seeds` and is stored, owned by
+    // this process, once its generation 0 exists; a resumed one continues `state` of `runId`.
     SearchOutcome runSearch(const std::string& device, const EvolutionSettings& s, int64_t runId,
                             std::optional<EvolutionState> state, const std::vector<Gene>& seeds,
                             EvolutionObserver* observer, const CancelToken* cancel,

@@ -8,8 +8,9 @@ namespace hat {
 // Writes TO/workspace.db as a consistent copy of FROM/workspace.db, with every path the workspace
 // stores relative to its directory (SuperTransformer, corpus, subword model, dictionary, device
 // predictors) rebased so that from TO it names the same file it named from FROM. Never writes
-// into FROM: the source is opened read-only and immutable (no journal, no -wal/-shm beside it).
-// Throws hat::Error naming the path when FROM holds no workspace or TO already holds one.
+// into FROM: the source is read as a snapshot (WorkspaceDb::openReadOnly: no journal, no
+// -wal/-shm beside it). Throws hat::Error naming the path when FROM holds no workspace (an empty
+// or foreign file included) or TO already holds one.
 void copyWorkspace(const std::string& fromDir, const std::string& toDir);
 
 }  // namespace hat

@@ -332,7 +332,7 @@ private Q_SLOTS:
         // After "--" an option's name is a file name.
         r = runHat({"bleu", "--json", "--", "-hyp.txt", "--lowercase"}, dir.path());
         QCOMPARE(r.code, 2);
-        QCOMPARE(r.err, QString("hat bleu: --lowercase: cannot open: No such file or directory\n"));
+        QCOMPARE(r.err, QString("hat bleu: --lowercase: cannot open file: no such file or directory\n"));
         r = runHat({"bleu", "--json", "--", "-hyp.txt", "-hyp.txt"}, dir.path());
         QCOMPARE(r.code, 0);
         QCOMPARE(nlohmann::json::parse(r.out.toStdString())["score"].get<double>(), 100.0);

@@ -1,10 +1,15 @@
 // The search's fast validation loss: equal to the plain logits -> log_softmax -> label-smoothed
 // loss computation, identical whatever the number of worker threads, sharing encoder passes
-// between architectures with the same encoder genes, and stopping when cancelled.
+// between architectures with the same encoder genes, stopping when cancelled, and handing each
+// result to its caller's thread as soon as it is ready.
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+#include <numeric>
 #include <random>
+#include <stdexcept>
+#include <thread>
 
 #include "core/data/batching.h"
 #include "core/data/dictionary.h"
@@ -13,6 +18,7 @@
 #include "core/model/loss.h"
 #include "core/space/gene.h"
 #include "core/space/sampling.h"
+#include "core/util/error.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
 
@@ -100,6 +106,62 @@ private Q_SLOTS:
         FitnessEvaluator ev(model, batches, 2, 0);
         for (const auto& r : ev.evaluate(configs, &cancel)) QVERIFY(!r.has_value());
         QCOMPARE(ev.encoderPasses(), int64_t{0});
+    }
+    void deliversEachResultOnTheCallingThread() {
+        for (int threads : {1, 2}) {
+            FitnessEvaluator ev(model, batches, threads, 0);
+            const auto caller = std::this_thread::get_id();
+            std::vector<size_t> seen;
+            std::vector<double> delivered(configs.size(), -1.0);
+            bool elsewhere = false;
+            const auto got = ev.evaluate(configs, nullptr, [&](size_t i, const ValidLoss& l) {
+                elsewhere = elsewhere || std::this_thread::get_id() != caller;
+                seen.push_back(i);
+                delivered[i] = l.loss;
+            });
+            QVERIFY(!elsewhere);
+            std::sort(seen.begin(), seen.end());
+            std::vector<size_t> all(configs.size());
+            std::iota(all.begin(), all.end(), size_t{0});
+            QCOMPARE(seen, all);  // each once
+            // The same numbers as returned, and as an evaluation without a callback gives.
+            FitnessEvaluator plain(model, batches, threads, 0);
+            const auto want = plain.evaluate(configs);
+            for (size_t i = 0; i < configs.size(); ++i) {
+                QCOMPARE(delivered[i], got[i]->loss);
+                QCOMPARE(got[i]->loss, want[i]->loss);
+            }
+        }
+    }
+    void deliversWhileTheOthersAreStillComputed() {
+        // Cancelled from the first delivery: had results come only at the end, all would exist.
+        for (int threads : {1, 2}) {
+            FitnessEvaluator ev(model, batches, threads, 0);
+            CancelToken cancel;
+            int calls = 0;
+            const auto got = ev.evaluate(configs, &cancel, [&](size_t, const ValidLoss&) {
+                ++calls;
+                cancel.cancel();
+            });
+            const auto computed = std::count_if(got.begin(), got.end(), [](const auto& r) { return r.has_value(); });
+            // At most the ones already running when it was cancelled follow the first.
+            QVERIFY2(computed >= 1 && computed < static_cast<long>(configs.size()), qPrintable(QString::number(computed)));
+            if (threads == 1) QCOMPARE(computed, 1L);
+            QCOMPARE(static_cast<long>(calls), computed);  // every result made is delivered
+        }
+    }
+    void aFailingCallbackStopsTheEvaluation() {
+        for (int threads : {1, 2}) {
+            FitnessEvaluator ev(model, batches, threads, 0);
+            int calls = 0;
+            const std::string m = errorOf([&] {
+                ev.evaluate(configs, nullptr, [&](size_t, const ValidLoss&) {
+                    if (++calls == 2) throw Error("disk full");
+                });
+            });
+            QCOMPARE(m, std::string("disk full"));
+            QCOMPARE(calls, 2);  // nothing delivered after the failure
+        }
     }
 };
 

@@ -1,6 +1,9 @@
 // Gene <-> SubConfig against HAT's evolution.Converter outputs.
 #include <QtTest>
 
+#include <algorithm>
+
+#include "core/space/design_space.h"
 #include "core/space/gene.h"
 #include "core/space/sub_config.h"
 #include "support/fixtures.h"
@@ -78,6 +81,46 @@ private Q_SLOTS:
             QVERIFY2(err.find("is not an integer") != std::string::npos &&
                          err.find(std::string("gene '") + bad + "'") != std::string::npos,
                      err.c_str());
+        }
+    }
+    // Genes read back from a workspace are checked before use; the message says which position
+    // is wrong and what the space allows there (issue 15: 2e9 encoder layers crashed the CLI).
+    void validateGeneNamesThePositionAndTheChoices() {
+        const DesignSpace space = DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml"));
+        const Gene good = configToGene(SubConfig::largest(space), space);
+        validateGene(good, space);  // no throw
+        auto problem = [&](size_t k, int v) -> std::string {
+            Gene g = good;
+            g[k] = v;
+            return errorOf([&] { validateGene(g, space); });
+        };
+        const std::string huge = problem(1, 2000000000);
+        QVERIFY2(huge.rfind("gene '640,2000000000,3072,", 0) == 0, huge.c_str());  // the gene, clipped
+        QVERIFY2(huge.find("...': encoder layer count 2000000000 is not in the space (6)") != std::string::npos, huge.c_str());
+        QVERIFY(huge.size() < 160);
+        QVERIFY(problem(0, 99999).find("encoder embed dim 99999 is not in the space (640, 512)") != std::string::npos);
+        QVERIFY(problem(2 + 3, -5).find("encoder layer 4 FFN dim -5 is not in the space (3072, 2048, 1024)") != std::string::npos);
+        QVERIFY(problem(8 + 5, 2).find("encoder layer 6 self-attention heads 2 is not in the space (8, 4)") != std::string::npos);
+        QVERIFY(problem(14, 1).find("decoder embed dim 1 is not") != std::string::npos);
+        QVERIFY(problem(15, 0).find("decoder layer count 0 is not in the space (6, 5, 4, 3, 2, 1)") != std::string::npos);
+        QVERIFY(problem(16, 7).find("decoder layer 1 FFN dim 7") != std::string::npos);
+        QVERIFY(problem(22 + 5, 7).find("decoder layer 6 self-attention heads 7") != std::string::npos);
+        QVERIFY(problem(28 + 2, 3).find("decoder layer 3 encoder-decoder heads 3 is not in the space (8, 4)") != std::string::npos);
+        QVERIFY(problem(34 + 5, 7).find("decoder layer 6 arbitrary encoder-decoder attention 7 is not in the space (-1, 1, 2)") !=
+                std::string::npos);
+        QCOMPARE(errorOf([&] { validateGene({640, 6}, space); }),
+                 std::string("gene '640,6' has 2 positions, the space's genes have 40"));
+        QVERIFY(errorOf([&] { validateGene({}, space); }).find("has 0 positions") != std::string::npos);
+        // validateGene and geneIsValid agree on every single-position change.
+        const auto choices = space.geneChoices();
+        for (size_t k = 0; k < good.size(); ++k) {
+            for (int v : {-1, 0, 1, 2, 4, 6, 8, 512, 640, 1024, 3072}) {
+                Gene g = good;
+                g[k] = v;
+                const bool allowed = std::find(choices[k].begin(), choices[k].end(), v) != choices[k].end();
+                QCOMPARE(geneIsValid(g, space), allowed);
+                QCOMPARE(errorOf([&] { validateGene(g, space); }).empty(), allowed);
+            }
         }
     }
 };

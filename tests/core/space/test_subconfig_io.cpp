@@ -1,6 +1,10 @@
 // HAT SubTransformer YAML and JSON: HAT's published files load; bad files are rejected with the
 // file, the key and the allowed values.
+#include <sys/stat.h>
+
+#include <QTemporaryDir>
 #include <QtTest>
+#include <fstream>
 
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
@@ -101,9 +105,52 @@ private Q_SLOTS:
         std::string t = kGood;
         t.replace(t.find("layer-num-subtransformer: 6"), 27, "layer-num-subtransformer: six");
         const auto m = err(t);
-        QVERIFY2(m.find("'encoder-layer-num-subtransformer' must be an integer") != std::string::npos, m.c_str());
+        QCOMPARE(m, std::string("arch.yml: 'encoder-layer-num-subtransformer': expected an integer, got 'six'"));
         QVERIFY(errorOf([&] { loadSubConfig("/no/such/arch.yml", &space0); }).find("/no/such/arch.yml: cannot open file") == 0);
         QVERIFY(errorOf([&] { parseSubConfigJson("{\"encoder\": 3}", "x.json", &space0); }).find("x.json") == 0);
+    }
+    void conversionErrorsNameFileKeyAndValue() {
+        auto with = [&](const std::string& from, const std::string& to) {
+            std::string t = kGood;
+            t.replace(t.find(from), from.size(), to);
+            return err(t);
+        };
+        QCOMPARE(with("[4, 8]", "[4, x]"),
+                 std::string("arch.yml: 'decoder-self-attention-heads-all-subtransformer' entry 2: expected an integer, got 'x'"));
+        QCOMPARE(with("[4, 8]", "4"),
+                 std::string("arch.yml: 'decoder-self-attention-heads-all-subtransformer': expected a list of integers, got '4'"));
+        QCOMPARE(with("decoder-layer-num-subtransformer: 2", "decoder-layer-num-subtransformer: [2]"),
+                 std::string("arch.yml: 'decoder-layer-num-subtransformer': expected an integer, got a list"));
+        QCOMPARE(err("? {a: 1}\n: 2\n"), std::string("arch.yml: a key is a mapping, not a name"));
+        QCOMPARE(err(""), std::string("arch.yml: expected a YAML mapping of SubTransformer keys, got nothing"));
+
+        const SubConfig c = parseSubConfigYaml(kGood, "arch.yml", &space0);
+        std::string json = subConfigToJson(c);
+        auto jsonErr = [&](const std::string& from, const std::string& to) {
+            std::string t = json;
+            t.replace(t.find(from), from.size(), to);
+            return errorOf([&] { parseSubConfigJson(t, "a.json", &space0); });
+        };
+        QCOMPARE(jsonErr("\"decoder_layer_num\": 2", "\"decoder_layer_num\": \"2\""),
+                 std::string("a.json: 'decoder_layer_num': expected an integer, got string \"2\""));
+        QCOMPARE(jsonErr("\"decoder_layer_num\": 2", "\"decoder_layer_num\": 4294967298"),
+                 std::string("a.json: 'decoder_layer_num': 4294967298 is out of range"));
+        QCOMPARE(jsonErr("\"decoder_layer_num\": 2", "\"decoder_layer_num\": 2.5"),
+                 std::string("a.json: 'decoder_layer_num': expected an integer, got number 2.5"));
+        QCOMPARE(errorOf([&] { parseSubConfigJson("{\"encoder\": 3, \"decoder\": {}}", "x.json", &space0); }),
+                 std::string("x.json: 'encoder': expected an object, got number 3"));
+    }
+    void filesAreCheckedBeforeReading() {
+        QTemporaryDir tmp;
+        const std::string big = tmp.filePath("big.yml").toStdString();
+        { std::ofstream(big) << std::string(300 * 1024, '#'); }
+        QCOMPARE(errorOf([&] { loadSubConfig(big, &space0); }),
+                 big + ": is 300 KB, too large for a SubTransformer file (at most 256 KB)");
+        const std::string pipe = tmp.filePath("pipe.json").toStdString();
+        QVERIFY(::mkfifo(pipe.c_str(), 0600) == 0);
+        QCOMPARE(errorOf([&] { loadSubConfig(pipe, &space0); }), pipe + ": is a FIFO (named pipe), not a regular file");
+        QCOMPARE(errorOf([&] { loadSubConfig(tmp.path().toStdString(), &space0); }),
+                 tmp.path().toStdString() + ": is a directory, not a regular file");
     }
 };
 

@@ -7,14 +7,17 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "core/data/dictionary.h"
 #include "core/data/parallel_corpus.h"
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_predictor.h"
 #include "core/model/checkpoint.h"
+#include "core/workspace/run_owner.h"
 #include "core/workspace/workspace.h"
 #include "core/space/sampling.h"
 #include "core/model/compute_threads.h"
@@ -67,6 +70,22 @@ class TestWorkspace : public QObject {
 private:
     QTemporaryDir dir;
     std::string ws;
+
+    // A new workspace like `ws` (same SuperTransformer, predictor and fitness set), nothing stored.
+    std::string freshWorkspace(const char* name) {
+        WorkspaceInit in;
+        in.dir = dir.filePath(name).toStdString();
+        in.spacePath = sourcePath("data/spaces/space0.yml");
+        in.checkpoint = dir.filePath("supernet.pt").toStdString();
+        in.fitness.corpusDir = dir.filePath("corpus").toStdString();
+        in.fitness.dictionary = in.fitness.corpusDir + "/dict.txt";
+        in.fitness.sentences = 30;
+        in.deviceIds = {kDevice};
+        in.dataDir = sourcePath("data");
+        in.predictorOverrides[kDevice] = dir.filePath("pi.pt").toStdString();
+        Workspace::init(in);
+        return in.dir;
+    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -165,6 +184,105 @@ private Q_SLOTS:
         QVERIFY(errorOf([&] { again.resume(cut.runId); }).find("nothing to resume") != std::string::npos);
         QVERIFY(errorOf([&] { again.device("gpu"); }).find("unknown device 'gpu'") != std::string::npos);
     }
+    void aRunStoppedInGenerationZeroResumesToTheSameResult() {
+        const std::string fresh = freshWorkspace("ws-gen0"), reference = dir.filePath("ws-gen0-ref").toStdString();
+        Workspace::copy(fresh, reference);
+        Workspace w = Workspace::open(fresh);
+        const double limit = w.latency(kDevice, configToGene(SubConfig::largest(w.space()), w.space())).ms * 0.8;
+        const EvolutionSettings s = small(limit, 13);
+        Workspace ref = Workspace::open(reference);
+        const SearchOutcome whole = ref.search(kDevice, s, false);
+
+        // Stopped while generation 0 is scored, once a few of its evaluations are in the database
+        // (watched over a connection of its own, as another process would).
+        CancelToken token;
+        std::atomic<bool> over{false};
+        std::thread watch([&] {
+            WorkspaceDb db = WorkspaceDb::open(w.databasePath());
+            while (!over && db.evaluationCount(1, 1) < 3) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            token.cancel();
+        });
+        const SearchOutcome cut = w.search(kDevice, s, false, nullptr, &token);
+        over = true;
+        watch.join();
+        QVERIFY(cut.cancelled);
+        const int64_t stored = w.evaluationCount();
+        QVERIFY2(stored >= 3 && stored < s.population, qPrintable(QString::number(stored)));
+        QCOMPARE(int64_t(cut.computed), stored);  // every evaluation made is stored
+        QCOMPARE(w.lastGeneration(cut.runId).generation, -1);
+        QCOMPARE(w.run(cut.runId)->status, std::string("cancelled"));
+        QVERIFY(!w.run(cut.runId)->owner);  // let go when it stopped
+
+        Workspace again = Workspace::open(fresh);  // as a new process would
+        const SearchOutcome resumed = again.resume(cut.runId);
+        QCOMPARE(resumed.generations, s.generations + 1);
+        QCOMPARE(resumed.best.gene, whole.best.gene);
+        QCOMPARE(resumed.best.fitness, whole.best.fitness);
+        // What was stored is reused, not recomputed; the final populations are the same.
+        QCOMPARE(int64_t(resumed.computed) + stored, int64_t(whole.computed));
+        const auto got = again.lastGeneration(cut.runId), want = ref.lastGeneration(whole.runId);
+        QCOMPARE(got.generation, s.generations);
+        QCOMPARE(got.members.size(), want.members.size());
+        for (size_t i = 0; i < want.members.size(); ++i) {
+            QCOMPARE(got.members[i].gene, want.members[i].gene);
+            QCOMPARE(got.members[i].fitness, want.members[i].fitness);
+            QCOMPARE(got.members[i].latency.ms, want.members[i].latency.ms);
+        }
+        QCOMPARE(again.run(cut.runId)->status, std::string("finished"));
+        QVERIFY(!again.run(cut.runId)->owner);
+    }
+    void aLiveOwnerKeepsItsRunAndADeadOnesIsTakenOver() {
+        const std::string fresh = freshWorkspace("ws-owner");
+        Workspace w = Workspace::open(fresh);
+        const double limit = w.latency(kDevice, configToGene(SubConfig::largest(w.space()), w.space())).ms * 0.8;
+        CancelToken stop;
+        stop.cancel();  // stored with its start, then stopped before any evaluation
+        const int64_t run = w.search(kDevice, small(limit, 3), false, nullptr, &stop).runId;
+        QCOMPARE(w.evaluationCount(), int64_t(0));
+        WorkspaceDb db = WorkspaceDb::open(w.databasePath());
+        auto own = [&](int64_t pid, const std::string& host, double heartbeat) {
+            QVERIFY(db.claimRun(run, {pid, host, heartbeat}, [](const RunOwner&) { return true; }).claimed);
+        };
+        const RunOwner me = thisProcess();
+        const int64_t gone = 0x7ffffff0;  // above any pid_max: no such process
+        QVERIFY(!processAlive(gone));
+
+        // Alive here (this very process, e.g. the window's other search), or fresh elsewhere: refused.
+        own(me.pid, me.host, unixSeconds());
+        QCOMPARE(shownStatus(*w.run(run), thisProcess()), std::string("cancelled"));
+        db.setRunStatus(run, "running");
+        QCOMPARE(shownStatus(*w.run(run), thisProcess()), std::string("running"));
+        std::string m = errorOf([&] { w.resume(run, nullptr, &stop); });
+        const std::string prefix = w.databasePath() + ": search run " + std::to_string(run) + " is already running (process ";
+        QVERIFY2(m.find(prefix + std::to_string(me.pid) + " on host " + me.host + ", heartbeat ") == 0, m.c_str());
+        QCOMPARE(std::count(m.begin(), m.end(), '\n'), 0L);
+        own(4242, "elsewhere", unixSeconds() - 5);
+        m = errorOf([&] { w.resume(run, nullptr, &stop); });
+        QVERIFY2(m.find(prefix + "4242 on host elsewhere, heartbeat 5 s ago)") == 0, m.c_str());
+        QCOMPARE(w.run(run)->owner->pid, int64_t(4242));  // the refusal changed nothing
+        QCOMPARE(w.run(run)->status, std::string("running"));
+
+        // Dead: no such process on this host, or a heartbeat older than the stale limit elsewhere.
+        own(gone, me.host, unixSeconds());
+        QCOMPARE(shownStatus(*w.run(run), thisProcess()), std::string("interrupted"));
+        SearchOutcome took = w.resume(run, nullptr, &stop);
+        QVERIFY(took.cancelled);
+        QVERIFY(!w.run(run)->owner);
+        QCOMPARE(w.run(run)->status, std::string("cancelled"));
+        own(4242, "elsewhere", unixSeconds() - kStaleSeconds - 1);
+        took = w.resume(run, nullptr, &stop);
+        QVERIFY(took.cancelled);
+        QVERIFY(!w.run(run)->owner);
+        // Taken over for real, the run ends as any other.
+        own(gone, me.host, unixSeconds());
+        const SearchOutcome done = w.resume(run);
+        QCOMPARE(done.generations, small(limit, 3).generations + 1);
+        QCOMPARE(w.run(run)->status, std::string("finished"));
+        QVERIFY(!w.run(run)->owner);
+        QCOMPARE(shownStatus(*w.run(run), thisProcess()), std::string("finished"));
+        QVERIFY(errorOf([&] { w.resume(run); }).find("nothing to resume") != std::string::npos);
+        QVERIFY(!w.run(run)->owner);  // a refused resume leaves no owner behind
+    }
     void latencyRangeIsTheSpacesTwoEnds() {
         Workspace w = Workspace::open(ws);
         const DesignSpace space = w.space();
@@ -193,10 +311,11 @@ private Q_SLOTS:
         loaded.fitness();
         QCOMPARE(loaded.widthDivisor(), 16);
 
-        // With a record beside it the checkpoint is not read at all (this one is not a checkpoint).
+        // With a record beside it the checkpoint is not read at all (after init, which checks it,
+        // it is replaced by something that is not a checkpoint).
         const std::string trained = dir.filePath("trained").toStdString();
         std::filesystem::create_directories(trained);
-        std::ofstream(trained + "/checkpoint_last.pt") << "not read";
+        std::filesystem::copy_file(dir.filePath("supernet.pt").toStdString(), trained + "/checkpoint_last.pt");
         std::ofstream(trained + "/train_options.json") << R"({"width_divisor": 8, "src": "en"})";
         WorkspaceInit in;
         in.dir = dir.filePath("ws-recorded").toStdString();
@@ -208,6 +327,7 @@ private Q_SLOTS:
         in.dataDir = sourcePath("data");
         in.predictorOverrides[kDevice] = dir.filePath("pi.pt").toStdString();
         Workspace::init(in);
+        std::ofstream(trained + "/checkpoint_last.pt") << "not read";
         Workspace recorded = Workspace::open(in.dir);
         QCOMPARE(recorded.widthDivisor(), 8);
         std::ofstream(trained + "/train_options.json") << R"({"width_divisor": 4})";
@@ -297,7 +417,13 @@ private Q_SLOTS:
         {  // As a schema-2 build left it: the predictor only by path.
             sqlite3* raw = nullptr;
             QCOMPARE(sqlite3_open((in.dir + "/workspace.db").c_str(), &raw), SQLITE_OK);
-            QCOMPARE(sqlite3_exec(raw, "ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 2",
+            QCOMPARE(sqlite3_exec(raw,
+                                  "ALTER TABLE search_run DROP COLUMN start_population; "
+                                  "ALTER TABLE search_run DROP COLUMN start_rng; "
+                                  "ALTER TABLE search_run DROP COLUMN owner_pid; "
+                                  "ALTER TABLE search_run DROP COLUMN owner_host; "
+                                  "ALTER TABLE search_run DROP COLUMN heartbeat; "
+                                  "ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 2",
                                   nullptr, nullptr, nullptr),
                      SQLITE_OK);
             sqlite3_close(raw);

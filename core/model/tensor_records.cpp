@@ -1,0 +1,159 @@
+#include "core/model/tensor_records.h"
+
+#include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
+#include <torch/csrc/jit/serialization/unpickler.h>
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "core/util/error.h"
+
+namespace hat {
+
+namespace {
+
+// The archive's bytes for PyTorchStreamReader. Unlike LibTorch's own readers it never copies from
+// outside the buffer, whatever offset a damaged zip directory asks for.
+class BoundedBytes final : public caffe2::serialize::ReadAdapterInterface {
+public:
+    explicit BoundedBytes(const std::vector<char>& bytes) : bytes_(bytes) {}
+    size_t size() const override { return bytes_.size(); }
+    size_t read(uint64_t pos, void* buf, size_t n, const char* /*what*/) const override {
+        if (pos >= bytes_.size()) return 0;
+        const size_t m = static_cast<size_t>(std::min<uint64_t>(n, bytes_.size() - pos));
+        std::memcpy(buf, bytes_.data() + pos, m);
+        return m;
+    }
+
+private:
+    const std::vector<char>& bytes_;
+};
+
+struct Record {
+    std::string name;
+    size_t bytes = 0;
+};
+// Each storage the unpickler built, by the buffer it was given: the record it came from.
+using Records = std::map<const void*, Record>;
+
+std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+std::string shapeText(const at::Tensor& t) {
+    std::ostringstream s;
+    s << t.sizes();
+    return s.str();
+}
+
+// Fails unless every element `t` addresses lies inside its storage, and its storage inside the
+// record it was read from. Sizes and strides come straight from the pickle: the arithmetic is
+// done so that no value overflows.
+void checkTensor(const at::Tensor& t, const std::string& what, const Records& records,
+                 const std::string& file) {
+    if (t.layout() != c10::kStrided) fail(file, what + " is not a dense tensor");
+    if (!t.device().is_cpu()) fail(file, what + " is not a CPU tensor");
+    const c10::Storage& storage = t.storage();
+    const auto rec = records.find(storage.data());
+    const size_t nbytes = storage.nbytes();
+    // An empty storage may be given a buffer of its own (nothing to read either way).
+    if (rec == records.end() && nbytes > 0) fail(file, what + " is not backed by a record of the file");
+    if (rec != records.end() && nbytes > rec->second.bytes) {
+        fail(file, what + " declares " + std::to_string(nbytes) + " bytes of storage, but its record '" +
+                       rec->second.name + "' holds " + std::to_string(rec->second.bytes) +
+                       ": the file is damaged");
+    }
+    const auto sizes = t.sizes();
+    const auto strides = t.strides();
+    const int64_t offset = t.storage_offset();
+    if (offset < 0) fail(file, what + " has a negative storage offset");
+    bool empty = false;
+    for (int64_t s : sizes) {
+        if (s < 0) fail(file, what + " has a negative size");
+        empty = empty || s == 0;
+    }
+    if (empty) return;  // addresses nothing
+    // Lowest and highest element offsets reached, as 128-bit integers: each term is at most
+    // 2^63 x 2^63, and there are at most a few dozen dimensions.
+    __int128 lo = offset, hi = offset;
+    for (size_t d = 0; d < sizes.size(); ++d) {
+        const __int128 span = static_cast<__int128>(sizes[d] - 1) * strides[d];
+        (span < 0 ? lo : hi) += span;
+    }
+    const __int128 limit = static_cast<__int128>(nbytes);
+    const __int128 end = (hi + 1) * static_cast<__int128>(t.element_size());
+    if (lo < 0 || end > limit) {
+        fail(file, what + " (shape " + shapeText(t) + ", offset " + std::to_string(offset) +
+                       ") reaches beyond its " + std::to_string(nbytes) +
+                       "-byte storage: the file is damaged");
+    }
+}
+
+// Every tensor in the object, wherever it sits. Nesting is bounded so that a hostile pickle of
+// lists in lists cannot exhaust the stack here.
+void checkAll(const c10::IValue& v, const std::string& where, int depth, const Records& records,
+              const std::string& file) {
+    if (depth > 64) fail(file, "objects nested more than 64 deep");
+    if (v.isTensor()) {
+        checkTensor(v.toTensor(), where.empty() ? "a tensor" : "tensor " + where, records, file);
+    } else if (v.isGenericDict()) {
+        for (const auto& kv : v.toGenericDict()) {
+            const std::string key = kv.key().isString() ? "'" + kv.key().toStringRef() + "'" : where + "[?]";
+            checkAll(kv.value(), key, depth + 1, records, file);
+        }
+    } else if (v.isList()) {
+        const auto list = v.toListRef();
+        for (size_t i = 0; i < list.size(); ++i) {
+            checkAll(list[i], where + "[" + std::to_string(i) + "]", depth + 1, records, file);
+        }
+    } else if (v.isTuple()) {
+        const auto& elements = v.toTupleRef().elements();
+        for (size_t i = 0; i < elements.size(); ++i) {
+            checkAll(elements[i], where + "[" + std::to_string(i) + "]", depth + 1, records, file);
+        }
+    }
+}
+
+}  // namespace
+
+c10::IValue unpickleCheckingRecords(const std::vector<char>& bytes, const std::string& file) {
+    Records records;
+    c10::IValue value;
+    try {
+        // What torch::pickle_load does (the "data.pkl" record, tensors under "data/"), with a
+        // record reader that remembers each record's true size.
+        caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedBytes>(bytes));
+        at::DataPtr pickle;
+        size_t pickleSize = 0;
+        std::tie(pickle, pickleSize) = reader.getRecord("data.pkl");
+        const char* pickleBytes = static_cast<const char*>(pickle.get());
+        size_t consumed = 0;
+        auto readPickle = [&](char* buf, size_t n) -> size_t {
+            const size_t m = std::min(n, pickleSize - consumed);
+            if (m) std::memcpy(buf, pickleBytes + consumed, m);
+            consumed += m;
+            return m;
+        };
+        auto readRecord = [&](const std::string& key) {
+            const std::string name = "data/" + key;
+            at::DataPtr data;
+            size_t size = 0;
+            std::tie(data, size) = reader.getRecord(name);
+            records[data.get()] = {name, size};
+            return data;
+        };
+        torch::jit::Unpickler unpickler(readPickle, nullptr, nullptr, readRecord, c10::nullopt);
+        unpickler.set_version(reader.version());
+        value = unpickler.parse_ivalue();
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        fail(file, "not a torch.save'd dict of tensors (" + firstLine(e.what()) + ")");
+    }
+    checkAll(value, "", 0, records, file);
+    return value;
+}
+
+}  // namespace hat
