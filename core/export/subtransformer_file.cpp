@@ -1,20 +1,15 @@
 #include "core/export/subtransformer_file.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <atomic>
-#include <cerrno>
 #include <cctype>
 #include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <system_error>
 
 #include "core/export/number_text.h"
 #include "core/space/subconfig_io.h"
 #include "core/util/error.h"
+#include "core/util/safe_write.h"
 
 namespace hat {
 
@@ -54,8 +49,6 @@ std::string lettersAndDigits(const std::string& s) {
     }
     return out;
 }
-
-std::string errnoText(int e) { return std::error_code(e, std::generic_category()).message(); }
 
 }  // namespace
 
@@ -133,45 +126,7 @@ std::string hatFileName(const std::string& task, const SubTransformerExportInfo&
 }
 
 void writeFileAtomically(const std::string& path, const std::string& content) {
-    namespace fs = std::filesystem;
-    const fs::path target(path);
-    if (target.filename().empty()) fail(path, "is not a file name");
-    const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    // open(O_EXCL) with a unique name rather than mkstemp: mkstemp creates mode 0600, and the
-    // exported file should get the user's usual permissions (0666 less the umask).
-    static std::atomic<unsigned> counter{0};
-    std::string tmp;
-    int fd = -1;
-    int err = 0;
-    for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-        tmp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" +
-                      std::to_string(counter++)))
-                  .string();
-        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        err = errno;
-        if (fd < 0 && err != EEXIST) break;
-    }
-    if (fd < 0) fail(path, "cannot write the file: " + errnoText(err));
-    auto abandon = [&](const std::string& what, int e) {
-        if (fd >= 0) ::close(fd);
-        ::unlink(tmp.c_str());
-        fail(path, what + ": " + errnoText(e));
-    };
-    size_t done = 0;
-    while (done < content.size()) {
-        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            abandon("cannot write the file", errno);
-        }
-        done += static_cast<size_t>(n);
-    }
-    // Without the flush a crash right after the rename can leave an empty file under the final name.
-    if (::fsync(fd) != 0) abandon("cannot write the file", errno);
-    const int closed = ::close(fd);
-    fd = -1;
-    if (closed != 0) abandon("cannot write the file", errno);
-    if (::rename(tmp.c_str(), path.c_str()) != 0) abandon("cannot replace the file", errno);
+    replaceFileAtomically(path, content.data(), content.size());
 }
 
 }  // namespace hat

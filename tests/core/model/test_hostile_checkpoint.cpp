@@ -14,34 +14,14 @@
 #include "core/space/subconfig_io.h"
 #include "support/file_fingerprint.h"
 #include "support/fixtures.h"
+#include "support/hat_process.h"
 #include "support/hostile_archive.h"
 
 using namespace hat;
 using namespace hat::test;
 
 namespace {
-struct Run {
-    int code;
-    QString out, err;
-};
-// `hat ARGS`, optionally under a file size limit of `limitKiB` (a disk that fills up): the shell
-// ignores SIGXFSZ, so a write past the limit fails with EFBIG as it would on a full disk.
-Run runHat(const QStringList& args, int limitKiB = 0) {
-    QProcess p;
-    const QString hat = QString(HAT_BINARY_DIR) + "/app/hat";
-    if (limitKiB > 0) {
-        p.start("/bin/sh", QStringList{"-c", QString("ulimit -f %1; trap '' XFSZ; exec \"$0\" \"$@\"").arg(limitKiB), hat} + args);
-    } else {
-        p.start(hat, args);
-    }
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
-bool oneLineNaming(const Run& r, const QString& file) {
-    const QString e = r.err.trimmed();
-    return r.code == 2 && !e.isEmpty() && !e.contains('\n') && e.contains(file);
-}
+using Run = HatRun;
 void writeBytes(const std::string& path, const std::vector<char>& bytes) {
     std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
