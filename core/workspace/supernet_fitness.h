@@ -23,7 +23,11 @@ struct FitnessSetOptions {
     // Evenly spaced over the split (every size/N-th pair), so a document-split set is sampled
     // across its documents; false: the first N pairs (workspaces made before this option).
     bool spread = true;
-    int64_t maxTokens = 4096;
+    // Padded tokens per batch. Small batches carry little padding: on the 64 default sentences
+    // 79% of 256-token batches are real tokens against 37% at fairseq's 4,096, and an evaluation
+    // takes 0.51x the time at 1/8 width, 0.52x at full width, the loss within 5e-7
+    // (bench_fitness_batching; 128 and 512 were slower).
+    int64_t maxTokens = 256;
 };
 
 struct ParallelText;
