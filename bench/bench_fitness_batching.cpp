@@ -15,6 +15,7 @@
 #include "bench/fitness_bench_common.h"
 #include "core/eval/fitness_evaluator.h"
 #include "core/model/checkpoint.h"
+#include "core/space/arch_metrics.h"
 #include "core/util/allocator.h"
 
 using namespace hat;
@@ -42,8 +43,33 @@ double median(std::vector<double> v) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+// Multiply-adds x2 of one evaluation counting real tokens only (each sentence at its own length).
+double realFlops(const SubConfig& c, const TokenizedCorpus& data, int vocab) {
+    double f = 0;
+    for (size_t i = 0; i < data.size(); ++i)
+        f += double(flops(c, 512, int(data.source[i].size()), int(data.target[i].size()), vocab));
+    return f;
+}
+
+// Single-thread sgemm on the shapes of a full-width evaluation with `rows` tokens: the QKV/output
+// projections (512x512), the FFN (512x2048, 2048x512) and the output projection (512 x vocab).
+double gemmGflops(int64_t rows, int64_t vocab) {
+    const std::vector<std::pair<int64_t, int64_t>> shapes = {{512, 512}, {512, 2048}, {2048, 512}, {512, vocab}};
+    double flop = 0, seconds = 0;
+    for (const auto& [k, n] : shapes) {
+        const auto a = torch::randn({rows, k}), b = torch::randn({k, n});
+        torch::mm(a, b);  // warm-up
+        const int reps = 20;
+        const auto t0 = std::chrono::steady_clock::now();
+        for (int r = 0; r < reps; ++r) torch::mm(a, b);
+        seconds += secondsSince(t0);
+        flop += 2.0 * double(rows * k * n) * reps;
+    }
+    return flop / seconds / 1e9;
+}
+
 void compare(const char* title, SuperTransformer model, const TokenizedCorpus& data, const std::vector<int>& tokens,
-             const std::vector<SubConfig>& configs) {
+             const std::vector<SubConfig>& configs, int flopsVocab = 0) {
     std::vector<std::unique_ptr<FitnessEvaluator>> evaluators;
     std::vector<TokenCounts> counts;
     for (int n : tokens) {
@@ -53,7 +79,7 @@ void compare(const char* title, SuperTransformer model, const TokenizedCorpus& d
         evaluators.back()->evaluate({configs.front()});  // warm-up: first-touch allocations
     }
     const size_t v = tokens.size();
-    std::vector<std::vector<double>> ms(v), relative(v);
+    std::vector<std::vector<double>> ms(v), relative(v), gflops(v);
     std::vector<double> maxLossDiff(v, 0.0);
     for (size_t a = 0; a < configs.size(); ++a) {
         std::vector<double> t(v), loss(v);
@@ -63,7 +89,9 @@ void compare(const char* title, SuperTransformer model, const TokenizedCorpus& d
             loss[i] = evaluators[i]->evaluate({configs[a]})[0]->loss;
             t[i] = secondsSince(t0) * 1000.0;
         }
+        const double f = flopsVocab > 0 ? realFlops(configs[a], data, flopsVocab) : 0.0;
         for (size_t i = 0; i < v; ++i) {
+            gflops[i].push_back(f / (t[i] / 1000.0) / 1e9);
             ms[i].push_back(t[i]);
             relative[i].push_back(t[i] / t[0]);
             maxLossDiff[i] = std::max(maxLossDiff[i], std::abs(loss[i] - loss[0]));
@@ -77,6 +105,12 @@ void compare(const char* title, SuperTransformer model, const TokenizedCorpus& d
                     static_cast<long long>(counts[i].batches), static_cast<long long>(counts[i].real),
                     static_cast<long long>(counts[i].padded), 100.0 * double(counts[i].real) / double(counts[i].padded),
                     median(ms[i]), median(relative[i]), maxLossDiff[i]);
+    }
+    if (flopsVocab > 0) {
+        std::printf("  GFLOP/s on real tokens (median over architectures; single-thread sgemm on the model's shapes:"
+                    " %.1f at 256 rows, %.1f at 1024 rows):\n",
+                    gemmGflops(256, flopsVocab), gemmGflops(1024, flopsVocab));
+        for (size_t i = 0; i < v; ++i) std::printf("  %10d %8.1f\n", tokens[i], median(gflops[i]));
     }
     std::fflush(stdout);
 }
@@ -116,7 +150,8 @@ int main(int argc, char** argv) {
         torch::manual_seed(19);
         std::vector<SubConfig> fullConfigs = {SubConfig::largest(space)};
         for (const auto& c : randomConfigs(space, fullArchs - 1, 11)) fullConfigs.push_back(c);
-        compare("untrained SuperTransformer at full width", SuperTransformer(mo), data, tokens, fullConfigs);
+        compare("untrained SuperTransformer at full width", SuperTransformer(mo), data, tokens, fullConfigs,
+                static_cast<int>(dict.size()));
     }
     return 0;
 }
