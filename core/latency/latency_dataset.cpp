@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <limits>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -190,8 +191,10 @@ LatencyDataset LatencyDataset::parse(const std::string& fileText, const std::str
             const auto it = extra.find(name);
             if (it == extra.end()) return 0;
             const double v = number(it->second);
-            if (v != std::floor(v) || v < 0) {
-                fail(where(), std::string("column '") + name + "' must be a non-negative integer");
+            // Compared before the cast: a double beyond int's range (or inf, NaN) has no int value.
+            if (!(v >= 0.0 && v <= double(std::numeric_limits<int>::max())) || v != std::floor(v)) {
+                fail(where(), std::string("column '") + name + "' must be an integer from 0 to " +
+                                  std::to_string(std::numeric_limits<int>::max()));
             }
             return static_cast<int>(v);
         };

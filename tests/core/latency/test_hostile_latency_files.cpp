@@ -163,6 +163,19 @@ private Q_SLOTS:
                  path("header.csv") + ": holds only the start of a header, left by an interrupted write: no rows");
     }
 
+    void protocolIntegersOutsideIntAreRefused() {
+        // The fuzzer's find: src_len 6666666666 was cast to int (undefined behaviour) before this check.
+        const std::string p = sourcePath("tests/fuzz/regressions/fuzz_latency_csv/protocol_int_overflow.csv");
+        QCOMPARE(errorOf([&] { LatencyDataset::load(p); }),
+                 p + ":2: column 'src_len' must be an integer from 0 to 2147483647");
+        // One past the largest int: the bound is exact.
+        std::string text = readText(p);
+        text.replace(text.find("6666666666"), 10, "2147483648");
+        writeText(path("int_max_plus_1.csv"), text);
+        QCOMPARE(errorOf([&] { LatencyDataset::load(path("int_max_plus_1.csv")); }),
+                 path("int_max_plus_1.csv") + ":2: column 'src_len' must be an integer from 0 to 2147483647");
+    }
+
     void measuringResumesOverATornRow() {
         const std::string p = path("resume.csv");
         QCOMPARE(measureDataset(space, quickOptions(), 2, 11, p), 2);
