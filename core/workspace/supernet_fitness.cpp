@@ -64,6 +64,15 @@ TokenizedCorpus loadFitnessSet(const FitnessSetOptions& o, const Dictionary& dic
     return tokenize(loadFitnessText(o), dict, spm ? &*spm : nullptr, 1022, corpusFile(o, o.sourceLang));
 }
 
+Dictionary loadFitnessDictionary(const FitnessSetOptions& o, int64_t vocabSize, const std::string& checkpoint) {
+    Dictionary dict = Dictionary::loadFairseq(o.dictionary);
+    if (static_cast<int64_t>(dict.size()) != vocabSize) {
+        fail(o.dictionary, "has " + std::to_string(dict.size()) + " symbols, " + checkpoint + " needs " +
+                               std::to_string(vocabSize));
+    }
+    return dict;
+}
+
 std::string fileChecksum(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) fail(path, "cannot open file");
@@ -96,11 +105,7 @@ SupernetFitness::SupernetFitness(const std::string& checkpoint, const FitnessSet
     d->db = &db;
     d->space = db.space();
     SuperTransformer model = loadSuperTransformer(checkpoint, &d->space);
-    const Dictionary dict = Dictionary::loadFairseq(o.dictionary);
-    if (dict.size() != model->options().vocabSize) {
-        fail(o.dictionary, "has " + std::to_string(dict.size()) + " symbols, " + checkpoint + " needs " +
-                               std::to_string(model->options().vocabSize));
-    }
+    const Dictionary dict = loadFitnessDictionary(o, model->options().vocabSize, checkpoint);
     const ParallelText text = loadFitnessText(o);
     if (!o.subwordModel.empty()) d->subwords = SubwordModel::load(o.subwordModel);
     const TokenizedCorpus data = tokenize(text, dict, d->subwords ? &*d->subwords : nullptr, 1022,

@@ -35,6 +35,9 @@ struct ParallelText;
 ParallelText loadFitnessText(const FitnessSetOptions& options);
 // The fitness set's sentences, tokenised (pairs longer than 1022 tokens dropped).
 TokenizedCorpus loadFitnessSet(const FitnessSetOptions& options, const Dictionary& dict);
+// The fitness set's dictionary, refused (hat::Error naming it) unless it has the `vocabSize`
+// symbols of the SuperTransformer in `checkpoint`.
+Dictionary loadFitnessDictionary(const FitnessSetOptions& options, int64_t vocabSize, const std::string& checkpoint);
 
 class SupernetFitness : public FitnessSource {
 public:

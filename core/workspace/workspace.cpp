@@ -8,12 +8,15 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/data/dictionary.h"
+#include "core/data/parallel_corpus.h"
 #include "core/latency/device.h"
 #include "core/latency/latency_measure.h"
 #include "core/latency/latency_predictor.h"
 #include "core/model/checkpoint.h"
 #include "core/model/inherited_weights.h"
 #include "core/store/meta_keys.h"
+#include "core/train/training_record.h"
 #include "core/workspace/run_owner.h"
 #include "core/workspace/workspace_copy.h"
 #include "core/util/error.h"
@@ -70,14 +73,16 @@ Workspace& Workspace::operator=(Workspace&&) noexcept = default;
 Workspace::~Workspace() = default;
 
 void Workspace::init(const WorkspaceInit& in) {
-    fs::create_directories(in.dir);
     const std::string dbPath = in.dir + "/workspace.db";
     if (fs::exists(dbPath)) fail(dbPath, "a workspace already exists here");
     const DesignSpace space = DesignSpace::loadYaml(in.spacePath);
     if (!fs::exists(in.checkpoint)) fail(in.checkpoint, "cannot open file");
     // Built once now, so a damaged checkpoint or one for another space is refused here, not at
     // the first search (issue 15: a width divisor of 0 was accepted, then crashed every search).
-    loadSuperTransformer(in.checkpoint, &space);
+    const SuperTransformer model = loadSuperTransformer(in.checkpoint, &space);
+    // The fitness set is read once now too, so a bad dictionary, subword model or corpus is
+    // refused with its file named when the workspace is made, not at the window's first answer.
+    loadFitnessSet(in.fitness, loadFitnessDictionary(in.fitness, model->options().vocabSize, in.checkpoint));
     // The devices named, in the order named (the first is the window's default), else every
     // built-in device with a trained predictor.
     std::vector<Device> chosen;
@@ -103,6 +108,8 @@ void Workspace::init(const WorkspaceInit& in) {
         predictorBytes[dev.id] = readFileBytes(p);
         LatencyPredictor::loadBytes(predictorBytes[dev.id], p);  // a broken one is refused now, not at the first search
     }
+    // Only now, with every input checked: a refused init leaves no folder behind.
+    fs::create_directories(in.dir);
     WorkspaceDb db = WorkspaceDb::open(dbPath, true);
     db.transaction([&] {
         db.setSpace(space);
@@ -127,23 +134,17 @@ void fillFromTrainingRecord(WorkspaceInit& in) {
     const fs::path ckDir = fs::path(in.checkpoint).parent_path();
     const fs::path recPath = ckDir / "train_options.json";
     if (!fs::exists(recPath)) return;
-    nlohmann::json rec;
-    try {
-        rec = nlohmann::json::parse(std::ifstream(recPath));
-    } catch (const std::exception& e) {
-        fail(recPath.string(), std::string("is not valid JSON: ") + e.what());
-    }
-    if (!rec.is_object()) fail(recPath.string(), "is not a JSON object");
+    // Read as every training record is: a FIFO or a huge file is refused, not waited on.
+    const nlohmann::json rec = readTrainingRecord(recPath.string());
+    auto recorded = [&](const char* key) { return recordString(rec, key, recPath.string()); };
     auto pick = [&](std::string& field, const char* key) {
-        if (field.empty() && rec.contains(key) && rec[key].is_string()) {
-            field = (ckDir / rec[key].get<std::string>()).lexically_normal().string();
-        }
+        if (field.empty() && !recorded(key).empty()) field = (ckDir / recorded(key)).lexically_normal().string();
     };
     pick(in.fitness.corpusDir, "corpus");
     pick(in.fitness.subwordModel, "spm");
     pick(in.fitness.dictionary, "dict");
-    if (rec.contains("src") && rec["src"].is_string()) in.fitness.sourceLang = rec["src"].get<std::string>();
-    if (rec.contains("tgt") && rec["tgt"].is_string()) in.fitness.targetLang = rec["tgt"].get<std::string>();
+    if (!recorded("src").empty()) in.fitness.sourceLang = recorded("src");
+    if (!recorded("tgt").empty()) in.fitness.targetLang = recorded("tgt");
 }
 
 Workspace Workspace::open(const std::string& dir, WorkspaceAccess access) {
