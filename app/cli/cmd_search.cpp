@@ -183,9 +183,12 @@ int cmdSearch(const std::vector<std::string>& argv) {
     Workspace w = Workspace::open(args.require("--workspace"));
     const ProgressSink progress = stderrProgress(args.has("--quiet") || args.has("--json"));
     const auto start = std::chrono::steady_clock::now();
+    // Ctrl-C (or SIGTERM) stops between evaluations: what finished is stored, the run is marked
+    // cancelled and --resume continues it.
+    const CancelToken* cancel = cancelOnInterrupt();
     SearchOutcome out;
     if (args.has("--resume")) {
-        out = w.resume(args.getInt("--resume", 0), nullptr, nullptr, progress);
+        out = w.resume(args.getInt("--resume", 0), nullptr, cancel, progress);
     } else {
         EvolutionSettings s;
         s.maxLatencyMs = args.getDouble("--max-latency-ms", 0.0);
@@ -198,9 +201,19 @@ int cmdSearch(const std::vector<std::string>& argv) {
         s.crossovers = args.getInt("--crossovers", s.crossovers);
         s.mutationProb = args.getDouble("--mutation-prob", s.mutationProb);
         s.constrainUpperBound = args.has("--upper-bound");
-        out = w.search(args.require("--device"), s, !args.has("--cold"), nullptr, nullptr, progress);
+        out = w.search(args.require("--device"), s, !args.has("--cold"), nullptr, cancel, progress);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (out.cancelled) {
+        const int stored = w.lastGeneration(out.runId).generation + 1;
+        std::fprintf(stderr,
+                     "hat search: interrupted; run %lld is stored as cancelled with %d of %d generations "
+                     "(and every evaluation that finished); continue with hat search --workspace %s --resume %lld\n",
+                     static_cast<long long>(out.runId), stored,
+                     settingsFromJson(w.run(out.runId)->settingsJson).generations + 1,
+                     args.require("--workspace").c_str(), static_cast<long long>(out.runId));
+        if (out.generations == 0) return 130;  // nothing scored in this process: no best to print
+    }
     const DesignSpace space = w.space();
     if (args.has("--json")) {
         nlohmann::json j = candidateJson(out.best, space);
@@ -219,7 +232,7 @@ int cmdSearch(const std::vector<std::string>& argv) {
                     static_cast<long long>(out.runId), out.best.fitness, out.best.latency.ms,
                     out.best.latency.upperMs, seconds);
     }
-    return 0;
+    return out.cancelled ? 130 : 0;
 }
 
 const CommandSpec& paretoSpec() {

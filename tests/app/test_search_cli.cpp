@@ -7,12 +7,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <cmath>
 #include <fstream>
 
 #include "core/space/subconfig_io.h"
 #include "core/store/workspace_db.h"
 #include "support/fixtures.h"
+#include "support/hat_process.h"
 #include "support/tiny_supernet.h"
 
 using namespace hat;
@@ -21,16 +23,7 @@ using namespace hat::test;
 namespace {
 const QString kHat = QString(HAT_BINARY_DIR) + "/app/hat";
 
-struct Run {
-    int code;
-    QString out, err;
-};
-Run runHat(const QStringList& args) {
-    QProcess p;
-    p.start(kHat, args);
-    p.waitForFinished(300000);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = HatRun;
 
 // A small search: 7 populations of 16, about 60 distinct evaluations.
 QStringList searchArgs(const QString& ws) {
@@ -46,6 +39,7 @@ private:
     QTemporaryDir dir;
     TinySupernet tiny;
     QString searched;  // a workspace with one finished search (for the read-only commands)
+    nlohmann::json uninterrupted;  // its --json result
 
     QString newWorkspace(const QString& name) {
         const QString ws = dir.filePath(name);
@@ -68,6 +62,7 @@ private Q_SLOTS:
         QCOMPARE(ref.code, 0);
         searched = whole;
         const auto want = nlohmann::json::parse(ref.out.toStdString());
+        uninterrupted = want;
         QCOMPARE(want["generations"].get<int>(), 7);
         for (const char* key : {"run_id", "gene", "valid_loss", "latency_ms", "yaml", "seconds",
                                 "evaluations_computed", "evaluations_reused"}) {
@@ -106,6 +101,51 @@ private Q_SLOTS:
         WorkspaceDb db = WorkspaceDb::open((killed + "/workspace.db").toStdString());
         QCOMPARE(db.run(1)->status, std::string("finished"));
         QCOMPARE(db.generationCount(1), 7);
+    }
+
+    void interruptedSearchIsStoredAsCancelledAndResumes() {
+        if (uninterrupted.is_null()) QSKIP("needs the uninterrupted result of killedSearchResumesToTheSameResult");
+        const QString ws = newWorkspace("interrupted");
+        QVERIFY(!ws.isEmpty());
+        QProcess p;
+        p.start(kHat, searchArgs(ws));
+        QVERIFY(p.waitForStarted());
+        int stored = 0;
+        {
+            WorkspaceDb db = WorkspaceDb::open((ws + "/workspace.db").toStdString());
+            QElapsedTimer t;
+            t.start();
+            while (stored < 2 && t.elapsed() < 120000 && p.state() == QProcess::Running) {
+                QTest::qWait(20);
+                if (db.run(1)) stored = db.generationCount(1);
+            }
+        }
+        QVERIFY2(p.state() == QProcess::Running, "the search ended before it could be interrupted");
+        ::kill(static_cast<pid_t>(p.processId()), SIGINT);  // Ctrl-C
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 130);
+        const QString err = QString::fromUtf8(p.readAllStandardError()).trimmed();
+        QCOMPARE(err.count('\n'), 0);
+        QVERIFY2(err.startsWith("hat search: interrupted; run 1 is stored as cancelled with "), qPrintable(err));
+        QVERIFY2(err.endsWith("continue with hat search --workspace " + ws + " --resume 1"), qPrintable(err));
+        // The best of what was scored, marked as cancelled.
+        const auto partial = nlohmann::json::parse(p.readAllStandardOutput().toStdString());
+        QCOMPARE(partial["cancelled"].get<bool>(), true);
+        QVERIFY(partial["generations"].get<int>() >= 2 && partial["generations"].get<int>() < 7);
+        {
+            WorkspaceDb db = WorkspaceDb::open((ws + "/workspace.db").toStdString());
+            QCOMPARE(db.run(1)->status, std::string("cancelled"));
+            QVERIFY(!db.run(1)->owner.has_value());  // let go: a resume needs no takeover
+            QCOMPARE(db.generationCount(1), partial["generations"].get<int>());
+        }
+        const Run resumed = runHat({"search", "--workspace", ws, "--resume", "1", "--json"});
+        QCOMPARE(resumed.code, 0);
+        const auto got = nlohmann::json::parse(resumed.out.toStdString());
+        QCOMPARE(got["gene"], uninterrupted["gene"]);
+        QCOMPARE(got["valid_loss"].get<double>(), uninterrupted["valid_loss"].get<double>());
+        QCOMPARE(got["generations"].get<int>(), 7);
+        QCOMPARE(got["cancelled"].get<bool>(), false);
     }
 
     void compareGivesEachDeviceItsRelativeLimit() {
