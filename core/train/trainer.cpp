@@ -20,6 +20,7 @@
 #include "core/model/loss.h"
 #include "core/space/sampling.h"
 #include "core/util/error.h"
+#include "core/util/safe_write.h"
 
 namespace hat {
 
@@ -133,9 +134,29 @@ void trimLog(const std::string& path, int64_t update) {
         if (j.is_discarded() || !j.contains("update") || j["update"].get<int64_t>() <= update) keep.push_back(line);
     }
     in.close();
-    std::ofstream out(path, std::ios::trunc);
-    for (const auto& line : keep) out << line << "\n";
+    std::string text;
+    for (const auto& line : keep) text += line + "\n";
+    replaceFileAtomically(path, text.data(), text.size());  // the old log stays whole if this fails
 }
+
+// One log line, whole or not at all: a full disk is hat::Error naming the log, never a torn line.
+class TrainingLog {
+public:
+    explicit TrainingLog(std::string path) : path_(std::move(path)) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(path_, ec);
+        end_ = ec ? 0 : size;
+    }
+    void append(const nlohmann::json& entry) {
+        const std::string line = entry.dump() + "\n";
+        appendWhole(path_, end_, line);
+        end_ += line.size();
+    }
+
+private:
+    std::string path_;
+    uint64_t end_ = 0;
+};
 
 std::vector<SubConfig> configsOfUpdate(const TrainOptions& o, int64_t update) {
     // HAT: the SubTransformer of update u is sample_configs(rand_seed = u).
@@ -232,15 +253,13 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
     }
     const std::string logPath = o.outDir + "/train_log.jsonl";
     if (update > 0) trimLog(logPath, update);
-    std::ofstream log(logPath, std::ios::app);
+    TrainingLog log(logPath);
     auto validate = [&] {
         TrainValidation v;
         v.update = update;
         v.largestLoss = validLoss(model, SubConfig::largest(o.space), validBatches, o.labelSmoothing).loss;
         v.smallestLoss = validLoss(model, SubConfig::smallest(o.space), validBatches, o.labelSmoothing).loss;
-        log << nlohmann::json{{"update", update}, {"valid_loss_largest", v.largestLoss},
-                              {"valid_loss_smallest", v.smallestLoss}}.dump()
-            << std::endl;
+        log.append({{"update", update}, {"valid_loss_largest", v.largestLoss}, {"valid_loss_smallest", v.smallestLoss}});
         obs.onValidation(v);
         return v;
     };
@@ -304,9 +323,8 @@ TrainResult trainSuperTransformer(const TrainOptions& o, TrainObserver* observer
             progress.report(double(update) / o.maxUpdates, "update " + std::to_string(update) + " of " +
                                                                std::to_string(o.maxUpdates) + numbers);
             if (update % 10 == 0) {
-                log << nlohmann::json{{"update", update}, {"train_loss", p.trainLoss}, {"lr", lr},
-                                      {"tokens_per_s", p.tokensPerSecond}, {"epoch", epoch}}.dump()
-                    << std::endl;
+                log.append({{"update", update}, {"train_loss", p.trainLoss}, {"lr", lr},
+                            {"tokens_per_s", p.tokensPerSecond}, {"epoch", epoch}});
             }
             if (update % o.validateEvery == 0) result.lastValidation = validate();
             if (update % o.checkpointEvery == 0) save();

@@ -7,6 +7,7 @@
 #include "core/util/error.h"
 #include "core/util/input_file.h"
 #include "core/util/paths.h"
+#include "core/util/safe_write.h"
 
 namespace hat {
 
@@ -22,10 +23,8 @@ void writeTrainingRecord(const TrainOptions& o) {
         {"warmup", o.warmupUpdates}, {"seed", o.seed}, {"dropout", o.dropout}, {"clip_norm", o.clipNorm},
         {"sampling", samplingName(o.sampling)}};
     const std::string path = o.outDir + "/train_options.json";
-    std::ofstream out(path);
-    out << record.dump(2) << "\n";
-    out.flush();
-    if (!out) fail(path, "cannot write the training record");
+    const std::string text = record.dump(2) + "\n";
+    replaceFileAtomically(path, text.data(), text.size());  // names the file when the disk is full
 }
 
 nlohmann::json readTrainingRecord(const std::string& path) {

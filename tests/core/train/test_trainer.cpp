@@ -3,6 +3,10 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <sys/resource.h>
+
+#include <csignal>
+
 #include <filesystem>
 #include <fstream>
 
@@ -10,6 +14,7 @@
 #include "core/data/parallel_corpus.h"
 #include "core/model/checkpoint.h"
 #include "core/train/trainer.h"
+#include "core/train/training_record.h"
 #include "support/fixtures.h"
 
 using namespace hat;
@@ -26,6 +31,31 @@ struct CancelAfter : TrainObserver {
         if (p.update == at) token->cancel();
     }
 };
+// While alive, this process may not write a file past `bytes` (RLIMIT_FSIZE, with SIGXFSZ
+// ignored so the write fails with EFBIG as on a full disk); the old limit comes back after.
+class FileSizeLimit {
+public:
+    explicit FileSizeLimit(rlim_t bytes) {
+        getrlimit(RLIMIT_FSIZE, &old_);
+        oldHandler_ = std::signal(SIGXFSZ, SIG_IGN);
+        rlimit r = old_;
+        r.rlim_cur = bytes;
+        setrlimit(RLIMIT_FSIZE, &r);
+    }
+    ~FileSizeLimit() {
+        setrlimit(RLIMIT_FSIZE, &old_);
+        std::signal(SIGXFSZ, oldHandler_);
+    }
+
+private:
+    rlimit old_{};
+    void (*oldHandler_)(int) = nullptr;
+};
+
+std::string readAll(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
 }  // namespace
 
 class TestTrainer : public QObject {
@@ -173,6 +203,37 @@ private Q_SLOTS:
         other.outDir = dir.filePath("a").toStdString();
         other.widthDivisor = 8;
         QVERIFY(errorOf([&] { trainSuperTransformer(other); }).find("another space, divisor or dictionary") != std::string::npos);
+    }
+
+    // A disk that fills up (issue 15): the write that fails is hat::Error naming its file, and
+    // what the file held before is still there, byte for byte.
+    void aFullDiskNamesTheFileAndKeepsItWhole() {
+        TrainOptions o = base;
+        o.outDir = dir.filePath("full").toStdString();
+        std::filesystem::create_directories(o.outDir);
+        const std::string logPath = o.outDir + "/train_log.jsonl";
+        std::string earlier;
+        while (earlier.size() < 8192) earlier += R"({"update":0,"note":"an earlier run's line"})" "\n";
+        { std::ofstream(logPath, std::ios::binary) << earlier; }
+        writeTrainingRecord(o);
+        const std::string recordPath = o.outDir + "/train_options.json";
+        const std::string record = readAll(recordPath);
+
+        // Files may not grow past 4 KiB: the log's next line (at 8 KiB) cannot be written.
+        const FileSizeLimit limit(4096);
+        const std::string logError = errorOf([&] { trainSuperTransformer(o); });
+        QVERIFY2(logError.rfind(logPath + ": ", 0) == 0, logError.c_str());
+        QCOMPARE(readAll(logPath), earlier);
+
+        // Nor a new training record of about 600 bytes under a 100-byte limit.
+        const FileSizeLimit tighter(100);
+        o.maxUpdates = 9;
+        const std::string recordError = errorOf([&] { writeTrainingRecord(o); });
+        QVERIFY2(recordError.rfind(recordPath + ": ", 0) == 0, recordError.c_str());
+        QCOMPARE(readAll(recordPath), record);
+        for (const auto& e : std::filesystem::directory_iterator(o.outDir)) {
+            QVERIFY2(e.path().filename().string().find(".tmp") == std::string::npos, e.path().c_str());  // none left
+        }
     }
 };
 
