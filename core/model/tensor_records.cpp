@@ -33,6 +33,67 @@ private:
     const std::vector<char>& bytes_;
 };
 
+uint64_t little(const std::vector<char>& b, size_t at, int n) {
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[at + static_cast<size_t>(i)]);
+    return v;
+}
+
+// What each record claims in the zip's central directory: its stored and its uncompressed size.
+struct Claim {
+    uint64_t stored = 0, uncompressed = 0;
+};
+
+// Deflate expands a byte to at most about 1032 (RFC 1951's longest match per shortest code).
+constexpr uint64_t kMaxDeflateRatio = 1032;
+
+// Each record's claim by its name inside the archive's top folder ("data/0"); empty when no
+// directory is found (PyTorchStreamReader then says what is wrong). PyTorchStreamReader allocates
+// the uncompressed size a record claims before inflating it, so a deflated record claiming far
+// more than deflate can expand to would cost gigabytes before its error: it is refused first.
+std::map<std::string, Claim> recordClaims(const std::vector<char>& b) {
+    std::map<std::string, Claim> out;
+    const size_t n = b.size();
+    if (n < 22) return out;
+    size_t eocd = std::string::npos;
+    for (size_t i = n - 22 + 1; i-- > 0 && n - i <= 22 + 65535;) {
+        if (little(b, i, 4) == 0x06054b50) {
+            eocd = i;
+            break;
+        }
+    }
+    if (eocd == std::string::npos) return out;
+    uint64_t entries = little(b, eocd + 10, 2), dirOffset = little(b, eocd + 16, 4);
+    if ((dirOffset == 0xffffffff || entries == 0xffff) && eocd >= 20 && little(b, eocd - 20, 4) == 0x07064b50) {
+        const uint64_t z = little(b, eocd - 20 + 8, 8);  // the zip64 end of central directory
+        if (z + 56 > n || little(b, static_cast<size_t>(z), 4) != 0x06064b50) return out;
+        entries = little(b, static_cast<size_t>(z) + 32, 8);
+        dirOffset = little(b, static_cast<size_t>(z) + 48, 8);
+    }
+    uint64_t at = dirOffset;
+    for (uint64_t e = 0; e < entries && at + 46 <= n && little(b, static_cast<size_t>(at), 4) == 0x02014b50; ++e) {
+        const size_t p = static_cast<size_t>(at);
+        Claim c{little(b, p + 20, 4), little(b, p + 24, 4)};
+        const size_t nameLen = little(b, p + 28, 2), extraLen = little(b, p + 30, 2), commentLen = little(b, p + 32, 2);
+        if (p + 46 + nameLen + extraLen > n) break;
+        const std::string name(b.data() + p + 46, nameLen);
+        // Sizes of 0xffffffff are in the zip64 extra field: uncompressed first, then stored.
+        for (size_t x = p + 46 + nameLen; x + 4 <= p + 46 + nameLen + extraLen;) {
+            const size_t id = little(b, x, 2), len = little(b, x + 2, 2);
+            if (id == 0x0001 && x + 4 + len <= n) {
+                size_t f = x + 4;
+                if (c.uncompressed == 0xffffffff && f + 8 <= x + 4 + len) c.uncompressed = little(b, f, 8), f += 8;
+                if (c.stored == 0xffffffff && f + 8 <= x + 4 + len) c.stored = little(b, f, 8);
+            }
+            x += 4 + len;
+        }
+        const size_t slash = name.find('/');
+        out[slash == std::string::npos ? name : name.substr(slash + 1)] = c;
+        at += 46 + nameLen + extraLen + commentLen;
+    }
+    return out;
+}
+
 struct Record {
     std::string name;
     size_t bytes = 0;
@@ -124,6 +185,15 @@ c10::IValue unpickleCheckingRecords(const std::vector<char>& bytes, const std::s
     try {
         // What torch::pickle_load does (the "data.pkl" record, tensors under "data/"), with a
         // record reader that remembers each record's true size.
+        const std::map<std::string, Claim> claims = recordClaims(bytes);
+        auto refuseHugeClaim = [&](const std::string& name) {
+            const auto c = claims.find(name);
+            if (c != claims.end() && c->second.uncompressed / kMaxDeflateRatio > c->second.stored) {
+                fail(file, "record '" + name + "' claims " + std::to_string(c->second.uncompressed) + " bytes from " +
+                               std::to_string(c->second.stored) + " stored, more than any compression gives");
+            }
+        };
+        refuseHugeClaim("data.pkl");
         caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedBytes>(bytes));
         at::DataPtr pickle;
         size_t pickleSize = 0;
@@ -138,6 +208,7 @@ c10::IValue unpickleCheckingRecords(const std::vector<char>& bytes, const std::s
         };
         auto readRecord = [&](const std::string& key) {
             const std::string name = "data/" + key;
+            refuseHugeClaim(name);
             at::DataPtr data;
             size_t size = 0;
             std::tie(data, size) = reader.getRecord(name);

@@ -131,6 +131,36 @@ private Q_SLOTS:
         QVERIFY(errorOf([&] { loadTensorDict(p); }).find("tensor 'w' (shape [100], offset 0) reaches beyond its 24-byte storage") != std::string::npos);
     }
 
+    void aRecordClaimingMoreThanTheFileIsRefusedBeforeAllocating() {
+        // The good checkpoint with its largest record marked deflated (method 8) in the zip's
+        // central directory, claiming 4 GiB - 16 uncompressed: read as claimed, LibTorch would
+        // allocate 4 GiB before inflating fails. (A stored record's claim must equal its bytes,
+        // which the zip reader already checks.)
+        const std::string record = largestRecord(goodBytes);
+        std::vector<char> bytes = goodBytes;
+        bool patched = false;
+        uint32_t storedBytes = 0;
+        for (size_t i = 0; i + 46 < bytes.size() && !patched; ++i) {
+            if (std::memcmp(&bytes[i], "PK\x01\x02", 4) != 0) continue;
+            const size_t nameLen = static_cast<unsigned char>(bytes[i + 28]) | static_cast<unsigned char>(bytes[i + 29]) << 8;
+            const std::string name(&bytes[i + 46], nameLen);
+            if (name.size() < record.size() || name.compare(name.size() - record.size(), record.size(), record) != 0) continue;
+            QVERIFY2(static_cast<unsigned char>(bytes[i + 24]) != 0xff, "the fixture's record sizes are not zip64");
+            storedBytes = static_cast<unsigned char>(bytes[i + 20]) | static_cast<unsigned char>(bytes[i + 21]) << 8 |
+                          static_cast<unsigned char>(bytes[i + 22]) << 16 | uint32_t(static_cast<unsigned char>(bytes[i + 23])) << 24;
+            bytes[i + 10] = 8;  // deflate
+            const uint32_t huge = 0xfffffff0u;
+            for (int b = 0; b < 4; ++b) bytes[i + 24 + b] = static_cast<char>((huge >> (8 * b)) & 0xff);
+            patched = true;
+        }
+        QVERIFY(patched);
+        const QString bad = dir.filePath("claims_4gib.pt");
+        writeBytes(bad.toStdString(), bytes);
+        QCOMPARE(QString::fromStdString(errorOf([&] { loadSuperTransformer(bad.toStdString(), &space); })),
+                 QString("%1: record '%2' claims 4294967280 bytes from %3 stored, more than any compression gives")
+                     .arg(bad, QString::fromStdString(record)).arg(storedBytes));
+    }
+
     void checkpointWithATruncatedRecord() {
         // The good checkpoint with its largest tensor's record cut to half.
         const std::string record = largestRecord(goodBytes);
