@@ -6,6 +6,9 @@
 #include <QComboBox>
 #include <QDir>
 #include <QDockWidget>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QMenuBar>
 #include <QScreen>
 #include <QScrollArea>
@@ -79,6 +82,23 @@ void MainWindow::createCentral() {
     yMetricCombo_ = controls_->yMetricCombo();
     limitWidget_ = controls_->limitWidget();
     layout->addWidget(controls_);
+
+    // An inline banner, not a dialog: the workspace is still worth looking at.
+    readOnlyBanner_ = new QFrame(central);
+    readOnlyBanner_->setObjectName("readOnlyBanner");
+    readOnlyBanner_->setFrameShape(QFrame::StyledPanel);
+    readOnlyBanner_->setStyleSheet(
+        "#readOnlyBanner { background: #fff4ce; border: 1px solid #d9b44a; border-radius: 3px; }"
+        "#readOnlyBanner QLabel { color: #4a3b00; }");
+    auto* bannerLayout = new QHBoxLayout(readOnlyBanner_);
+    bannerLayout->setContentsMargins(8, 4, 8, 4);
+    readOnlyText_ = new QLabel(readOnlyBanner_);
+    readOnlyText_->setObjectName("readOnlyText");
+    readOnlyText_->setWordWrap(true);
+    readOnlyText_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    bannerLayout->addWidget(readOnlyText_, 1);
+    readOnlyBanner_->hide();
+    layout->addWidget(readOnlyBanner_);
 
     answer_ = new AnswerLine(controller_, limit_, selection_, central);
     layout->addWidget(answer_);
@@ -176,8 +196,18 @@ void MainWindow::createMenus() {
     edit->addAction(undo);
     edit->addAction(redo);
 
-    searchPanel_->fillMenu(menuBar()->addMenu(tr("&Search")));
-    jobs_->fillMenu(menuBar()->addMenu(tr("&Tools")));
+    QMenu* search = menuBar()->addMenu(tr("&Search"));
+    searchPanel_->fillMenu(search);
+    QMenu* tools = menuBar()->addMenu(tr("&Tools"));
+    jobs_->fillMenu(tools);
+    // What stores into the workspace: every search action but cancelling, and measuring here.
+    // (Measuring a dataset and training write files the user chooses elsewhere.)
+    for (QAction* a : search->actions()) {
+        if (!a->isSeparator() && a->objectName() != "cancelSearchAction") writingActions_ << a;
+    }
+    for (QAction* a : tools->actions()) {
+        if (a->objectName() == "measureHereAction") writingActions_ << a;
+    }
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* fit =
@@ -294,6 +324,27 @@ void MainWindow::createWorkspace(const WorkspaceInit& init) { loader_->create(in
 
 void MainWindow::locateCheckpoint(const QString& path) { loader_->locateCheckpoint(path); }
 
+void MainWindow::showAccess(const WorkspaceInfo& info) {
+    const QString db = info.database.isEmpty() ? QDir(info.dir).filePath("workspace.db") : info.database;
+    const QString why =
+        info.readOnly ? tr("%1 cannot be written (the file or its folder is read-only): searching, "
+                           "BLEU and measuring here are off, as they store what they compute; the "
+                           "plot, population, architecture and export still work.")
+                            .arg(db)
+                      : QString();
+    readOnlyText_->setText(info.readOnly ? tr("<b>Read-only:</b> %1").arg(why.toHtmlEscaped()) : QString());
+    readOnlyBanner_->setVisible(info.readOnly);
+    // The tooltips say why; each action's own tooltip comes back with a writable workspace.
+    for (QAction* a : writingActions_) {
+        if (!a->property("writableToolTip").isValid()) a->setProperty("writableToolTip", a->toolTip());
+        a->setEnabled(!info.readOnly);
+        a->setToolTip(info.readOnly ? why : a->property("writableToolTip").toString());
+    }
+    searchPanel_->setEnabled(!info.readOnly);
+    searchPanel_->setToolTip(why);
+    if (info.readOnly) log(tr("Read-only: %1").arg(why));
+}
+
 void MainWindow::onWorkspaceOpened(const WorkspaceInfo& info) {
     info_ = info;
     lastDataProblem_.clear();
@@ -317,6 +368,7 @@ void MainWindow::onWorkspaceOpened(const WorkspaceInfo& info) {
     exports_->setWorkspace(&*info_);
     jobs_->setWorkspace(&*info_);
     comparisonView_->setWorkspace(info);
+    showAccess(info);
     log(tr("Workspace %1: %2 device(s), SuperTransformer %3")
             .arg(info.dir)
             .arg(info.devices.size())

@@ -10,6 +10,7 @@
 
 class QComboBox;
 class QDockWidget;
+class QFrame;
 class QLabel;
 class QUndoStack;
 
@@ -132,6 +133,11 @@ class MainWindow : public QMainWindow {
     QDockWidget* comparisonDock_ = nullptr;
     LogView* log_ = nullptr;
     WorkspaceStatus* status_ = nullptr;
+    // Shown over the plot while the open workspace is read-only (see showAccess).
+    QFrame* readOnlyBanner_ = nullptr;
+    QLabel* readOnlyText_ = nullptr;
+    QList<QAction*> writingActions_;  // what stores into the workspace: off when read-only
+    void showAccess(const WorkspaceInfo& info);
 };
 
 }  // namespace hat::ui

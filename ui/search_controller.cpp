@@ -91,6 +91,8 @@ JobId SearchController::openWorkspace(const QString& dir) {
             auto ws = std::make_unique<Workspace>(Workspace::open(dir.toStdString()));
             WorkspaceInfo info;
             info.dir = dir;
+            info.readOnly = ws->readOnly();
+            info.database = q(ws->databasePath());
             info.space = ws->space();
             info.devices = ws->devices();
             info.checkpoint = q(ws->checkpointPath());

@@ -38,7 +38,10 @@ struct WorkspaceInfo {
     // Per device (same order as `devices`): predicted latency of the space's smallest and largest
     // SubTransformer, the range a latency limit on that device can sensibly take.
     std::vector<LatencyRange> ranges;
-
+    // Opened read-only: this process cannot write the workspace (a read-only mount, someone
+    // else's files); it is shown, searched for nothing and measured into nothing.
+    bool readOnly = false;
+    QString database;  // the workspace.db file, for the read-only banner
 };
 
 struct InstantAnswer {

@@ -103,6 +103,7 @@ void SearchPanel::setAutoResearch(bool on) { form_->setAutoResearch(on); }
 JobId SearchPanel::start() { return start(warm()); }
 
 JobId SearchPanel::start(bool warmStart) {
+    if (!isEnabled()) return 0;  // a read-only workspace (the window says so in its banner)
     if (device_.isEmpty() || !limit_->hasCurrent()) {
         showStatus(tr("Open a workspace first."), true);
         return 0;
@@ -140,7 +141,7 @@ void SearchPanel::cancel() {
 }
 
 JobId SearchPanel::evaluateFrontBleu() {
-    if (device_.isEmpty()) return 0;
+    if (device_.isEmpty() || !isEnabled()) return 0;
     searchJob_ = 0;
     bleuJob_ = controller_->evaluateFrontBleu(device_);
     progress_->setRange(0, 0);
