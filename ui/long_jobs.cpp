@@ -1,5 +1,6 @@
 #include "ui/long_jobs.h"
 
+#include "core/latency/dataset_tail.h"
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_predictor.h"
 #include "core/workspace/workspace.h"
@@ -49,9 +50,18 @@ JobRunner::Work measureDatasetWork(const DatasetJob& job) {
                                         ctx.cancelToken(), ctx.sink().step(0.0, measureShare));
         if (ctx.cancelled()) return QObject::tr("%1 rows kept in %2; start again to resume").arg(rows).arg(job.csvPath);
         QString message = QObject::tr("%1 rows in %2").arg(rows).arg(job.csvPath);
+        // measureDataset replaces an unfinished last row only when it measures more, and a
+        // second writer on the same file may be mid-row now: parse leaves that one line out, and
+        // the job says so. A malformed row anywhere else is refused by parse, naming its line.
+        const std::string text = readDatasetText(csv);
+        const TornRow torn = findTornRow(text);
+        if (torn) {
+            ctx.log(q(tornRowNote(csv, torn)));
+            message += QObject::tr(" (an unfinished row at line %1 left out)").arg(torn.line);
+        }
         if (job.predictorPath.isEmpty()) return message;
 
-        const LatencyDataset data = LatencyDataset::load(csv);
+        const LatencyDataset data = LatencyDataset::parse(text, csv);
         PredictorTrainOptions po;
         po.progress = ctx.sink().step(measureShare, 1.0);
         po.cancel = ctx.cancelToken();

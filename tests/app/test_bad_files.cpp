@@ -15,6 +15,7 @@
 #include <random>
 
 #include "support/fixtures.h"
+#include "support/hat_process.h"
 
 using namespace hat::test;
 namespace fs = std::filesystem;
@@ -60,28 +61,7 @@ const QMap<QString, QString>& knownFailures() {
     return known;
 }
 
-struct Run {
-    bool started = false, finished = false, crashed = false;
-    int code = -1;
-    QString out, err;
-};
-
-Run runHat(const QStringList& args, int timeoutMs) {
-    QProcess p;
-    p.start(QString(HAT_BINARY_DIR) + "/app/hat", args);
-    Run r;
-    r.started = p.waitForStarted(60000);
-    r.finished = r.started && p.waitForFinished(timeoutMs);
-    if (r.started && !r.finished) {
-        p.kill();
-        p.waitForFinished(10000);
-    }
-    r.crashed = r.finished && p.exitStatus() == QProcess::CrashExit;
-    r.code = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using Run = HatRun;
 
 // Every entry under `root` (and `root` itself) with its type and, for regular files, its SHA-1:
 // equal before and after means nothing was written, created or removed. FIFOs are never opened.
@@ -283,7 +263,7 @@ private:
 
     // The commands `hat --help` lists, so that a new command without a row fails the test.
     QStringList listedCommands() {
-        const Run r = runHat({"--help"}, 60000);
+        const Run r = runHat({"--help"}, withTimeout(60000));
         QStringList names;
         bool inList = false;
         for (const QString& line : r.out.split('\n')) {
@@ -362,7 +342,7 @@ private Q_SLOTS:
 
         // A reader blocked on the FIFO never returns: give it long enough to have reached it.
         const int timeoutMs = k == Kind::Fifo ? 20000 : 180000;
-        const Run r = runHat(args, timeoutMs);
+        const Run r = runHat(args, withTimeout(timeoutMs));
         QStringList problems;
         const QString prefix = "hat " + s.command + ": ";
         const QStringList lines = r.err.trimmed().split('\n');

@@ -8,22 +8,13 @@
 #include "core/space/arch_metrics.h"
 #include "core/space/subconfig_io.h"
 #include "support/fixtures.h"
+#include "support/hat_process.h"
 
 using namespace hat;
 using namespace hat::test;
 
 namespace {
-struct Run {
-    int code;
-    QString out, err;
-};
-Run runHat(const QStringList& args, const QString& workDir = QString()) {
-    QProcess p;
-    if (!workDir.isEmpty()) p.setWorkingDirectory(workDir);
-    p.start(QString(HAT_BINARY_DIR) + "/app/hat", args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = HatRun;
 // Every command with the options it took before the shared parser (issue 14): those that take a
 // value, then the switches. Each must stay, of the same kind, and be in the command's --help.
 struct CommandOptions {
@@ -323,17 +314,17 @@ private Q_SLOTS:
     void doubleDashEndsOptions() {
         // Files whose names start with '-' need "--" in front of them.
         { std::ofstream(dir.filePath("-hyp.txt").toStdString()) << "a small test sentence\n"; }
-        Run r = runHat({"bleu", "--", "-hyp.txt", "-hyp.txt"}, dir.path());
+        Run r = runHat({"bleu", "--", "-hyp.txt", "-hyp.txt"}, inDirectory(dir.path()));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.startsWith("BLEU = 100.00 "), qPrintable(r.out));
-        r = runHat({"bleu", "-hyp.txt", "-hyp.txt"}, dir.path());
+        r = runHat({"bleu", "-hyp.txt", "-hyp.txt"}, inDirectory(dir.path()));
         QCOMPARE(r.code, 2);
         QCOMPARE(r.err, QString("hat bleu: unknown option -hyp.txt\n"));
         // After "--" an option's name is a file name.
-        r = runHat({"bleu", "--json", "--", "-hyp.txt", "--lowercase"}, dir.path());
+        r = runHat({"bleu", "--json", "--", "-hyp.txt", "--lowercase"}, inDirectory(dir.path()));
         QCOMPARE(r.code, 2);
         QCOMPARE(r.err, QString("hat bleu: --lowercase: cannot open file: no such file or directory\n"));
-        r = runHat({"bleu", "--json", "--", "-hyp.txt", "-hyp.txt"}, dir.path());
+        r = runHat({"bleu", "--json", "--", "-hyp.txt", "-hyp.txt"}, inDirectory(dir.path()));
         QCOMPARE(r.code, 0);
         QCOMPARE(nlohmann::json::parse(r.out.toStdString())["score"].get<double>(), 100.0);
     }

@@ -19,6 +19,7 @@
 #include "core/workspace/workspace.h"
 #include "support/file_fingerprint.h"
 #include "support/fixtures.h"
+#include "support/hat_process.h"
 #include "support/tiny_supernet.h"
 #include "support/tiny_workspace.h"
 
@@ -26,23 +27,9 @@ using namespace hat;
 using namespace hat::test;
 
 namespace {
-const QString kHat = QString(HAT_BINARY_DIR) + "/app/hat";
 const char* kPi = "hat/wmt14ende_cpu_raspberrypi";
 
-struct Run {
-    QProcess::ExitStatus status;
-    int code;
-    QString out, err;
-};
-// `prefix` runs hat under another program (setpriv, to be another user).
-Run runHat(const QStringList& args, const QStringList& prefix = {}) {
-    QProcess p;
-    if (prefix.isEmpty()) p.start(kHat, args);
-    else p.start(prefix.front(), prefix.mid(1) + QStringList{kHat} + args);
-    p.waitForFinished(300000);
-    return {p.exitStatus(), p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = HatRun;
 
 // Runs SQL on a database file with the sqlite3 C API (the test's own connection, closed after).
 void execSql(const std::string& path, const std::string& sql) {
@@ -95,7 +82,7 @@ private:
     // Asserts the shape every refusal must have: a normal exit with code 2 and exactly one line
     // on stderr that names `file` and says `problem`.
     static void expectRefusal(const Run& r, const std::string& file, const QString& problem) {
-        QCOMPARE(r.status, QProcess::NormalExit);  // no signal
+        QVERIFY(r.finished && !r.crashed);  // no signal
         QVERIFY2(r.code == 2, qPrintable(QString("exit %1: %2").arg(r.code).arg(r.err)));
         const QString line = r.err.trimmed();
         QVERIFY2(!line.contains('\n'), qPrintable(r.err));
@@ -291,7 +278,7 @@ private Q_SLOTS:
         const QString setpriv = QStandardPaths::findExecutable("setpriv");
         if (setpriv.isEmpty()) QSKIP("setpriv is not installed");
         const QStringList asNobody = {setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"};
-        if (runHat({"--help"}, asNobody).code != 0) QSKIP("cannot run hat as nobody here");
+        if (runHat({"--help"}, under(asNobody)).code != 0) QSKIP("cannot run hat as nobody here");
         const std::string ws = copyOfBase();
         const QString w = QString::fromStdString(ws);
         const Run expected = runHat({"pareto", "--workspace", w, "--device", "raspberrypi", "--csv"});
@@ -304,14 +291,14 @@ private Q_SLOTS:
         fs::permissions(ws, fs::perms::owner_read | fs::perms::owner_exec | fs::perms::group_read | fs::perms::group_exec |
                                 fs::perms::others_read | fs::perms::others_exec);
         const auto before = fingerprint(w);
-        Run r = runHat({"pareto", "--workspace", w, "--device", "raspberrypi", "--csv"}, asNobody);
+        Run r = runHat({"pareto", "--workspace", w, "--device", "raspberrypi", "--csv"}, under(asNobody));
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QCOMPARE(r.out, expected.out);
-        r = runHat({"export", "--workspace", w, "--run", "1", "--format", "yaml"}, asNobody);
+        r = runHat({"export", "--workspace", w, "--run", "1", "--format", "yaml"}, under(asNobody));
         QVERIFY2(r.code == 0 && r.out.contains("encoder-embed-dim"), qPrintable(r.err));
-        r = runHat({"compare", "--workspace", w}, asNobody);
+        r = runHat({"compare", "--workspace", w}, under(asNobody));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        r = runHat({"search", "--workspace", w, "--device", "raspberrypi", "--max-latency-ms", "100"}, asNobody);
+        r = runHat({"search", "--workspace", w, "--device", "raspberrypi", "--max-latency-ms", "100"}, under(asNobody));
         expectRefusal(r, db(ws), "read-only");
         QCOMPARE(fingerprint(w), before);
         expectNoSideFiles(ws);

@@ -15,6 +15,7 @@
 #include "core/store/workspace_db.h"
 #include "core/workspace/workspace.h"
 #include "support/fixtures.h"
+#include "support/hat_process.h"
 #include "support/tiny_supernet.h"
 #include "support/tiny_workspace.h"
 
@@ -22,23 +23,10 @@ using namespace hat;
 using namespace hat::test;
 
 namespace {
-const QString kHat = QString(HAT_BINARY_DIR) + "/app/hat";
 constexpr int kPopulation = 125;  // HAT's: generation 0 is the longest step of a search
 constexpr int kGenerations = 2;   // three populations are scored
 
-struct Run {
-    int code;
-    QString out, err;
-};
-Run finish(QProcess& p) {
-    p.waitForFinished(300000);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
-Run runHat(const QStringList& args) {
-    QProcess p;
-    p.start(kHat, args);
-    return finish(p);
-}
+using Run = HatRun;
 
 QStringList searchArgs(const QString& ws) {
     return {"search", "--workspace", ws, "--device", "raspberrypi", "--max-latency-ms", "6000",
@@ -80,7 +68,7 @@ private Q_SLOTS:
 
         // The same search, killed once a tenth of generation 0 is stored.
         QProcess p;
-        p.start(kHat, searchArgs(killed));
+        startHat(p, searchArgs(killed));
         QVERIFY(p.waitForStarted());
         const qint64 killedPid = p.processId();
         int64_t seen = 0;
@@ -115,11 +103,11 @@ private Q_SLOTS:
 
         // Two resumes at once: one takes the run over from the dead process, the other is refused.
         QProcess a, b;
-        a.start(kHat, resumeArgs(killed));
-        b.start(kHat, resumeArgs(killed));
+        startHat(a, resumeArgs(killed));
+        startHat(b, resumeArgs(killed));
         QVERIFY(a.waitForStarted() && b.waitForStarted());
         const qint64 pidA = a.processId(), pidB = b.processId();
-        const Run ra = finish(a), rb = finish(b);
+        const Run ra = finishHat(a), rb = finishHat(b);
         QVERIFY2((ra.code == 0) != (rb.code == 0), qPrintable(ra.err + "\n---\n" + rb.err));
         const Run& won = ra.code == 0 ? ra : rb;
         const Run& lost = ra.code == 0 ? rb : ra;

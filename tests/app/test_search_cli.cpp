@@ -21,8 +21,6 @@ using namespace hat;
 using namespace hat::test;
 
 namespace {
-const QString kHat = QString(HAT_BINARY_DIR) + "/app/hat";
-
 using Run = HatRun;
 
 // A small search: 7 populations of 16, about 60 distinct evaluations.
@@ -71,7 +69,7 @@ private Q_SLOTS:
 
         // The same search, killed once generation 2 is stored.
         QProcess p;
-        p.start(kHat, searchArgs(killed));
+        startHat(p, searchArgs(killed));
         QVERIFY(p.waitForStarted());
         int stored = 0;
         {
@@ -108,7 +106,7 @@ private Q_SLOTS:
         const QString ws = newWorkspace("interrupted");
         QVERIFY(!ws.isEmpty());
         QProcess p;
-        p.start(kHat, searchArgs(ws));
+        startHat(p, searchArgs(ws));
         QVERIFY(p.waitForStarted());
         int stored = 0;
         {

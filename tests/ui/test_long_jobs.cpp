@@ -16,6 +16,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
 
 #include "core/latency/latency_dataset.h"
 #include "core/workspace/workspace.h"
@@ -205,6 +206,55 @@ private Q_SLOTS:
         QVERIFY(rows.size() >= 5 && rows.size() < 100000);
         QVERIFY(w->jobs()->panel()->statusText(id).startsWith("Cancelled"));
         QVERIFY(!w->jobs()->panel()->cancelButton(id)->isVisible());
+    }
+
+    void anUnfinishedLastRowIsLeftOutAndSaidSo() {
+        // A dataset already complete but for a torn last row (a kill, or a second writer mid-row):
+        // the job measures nothing more, leaves exactly that line out, names it, and leaves the
+        // file alone; a malformed row before the end fails the job naming its line.
+        DatasetJob job;
+        job.space = fixture.space;
+        job.options = tinyProtocol();
+        job.samples = 2;
+        job.csvPath = tmp.filePath("latency/torn.csv");
+        const std::string csv = job.csvPath.toStdString();
+        Ending e = waitForJob(*finished, w->jobs()->measureLatencyDataset(job), 120000);
+        QVERIFY2(e.ok, qPrintable(e.message));
+        QCOMPARE(e.message, QString("2 rows in %1").arg(job.csvPath));
+        const std::string whole = hat::test::readText(csv);
+        const size_t lastRow = whole.rfind('\n', whole.size() - 2) + 1;
+        const std::string torn = whole + whole.substr(lastRow, 9);  // 9 bytes of a third row
+        { std::ofstream(csv, std::ios::binary | std::ios::trunc) << torn; }
+
+        QSignalSpy logged(w->jobs()->runner(), &JobRunner::logged);
+        const LongJobId id = w->jobs()->measureLatencyDataset(job);
+        e = waitForJob(*finished, id, 120000);
+        QVERIFY2(e.ok, qPrintable(e.message));
+        QCOMPARE(e.message, QString("2 rows in %1 (an unfinished row at line 4 left out)").arg(job.csvPath));
+        QStringList notes;
+        for (const auto& args : logged) {
+            if (args.at(0).value<LongJobId>() == id && args.at(1).toString().contains("unfinished")) {
+                notes << args.at(1).toString();
+            }
+        }
+        QCOMPARE(notes.size(), 1);
+        QVERIFY2(notes[0].startsWith(job.csvPath + ":4: left out an unfinished last row (9 bytes"), qPrintable(notes[0]));
+        QCOMPARE(hat::test::readText(csv), torn);
+
+        // Row 2 of 2 broken (line 3), the file ending cleanly: refused, not skipped.
+        std::string broken = whole;
+        const size_t comma = broken.find(',', lastRow);
+        broken.replace(lastRow, comma - lastRow, "x");
+        { std::ofstream(csv, std::ios::binary | std::ios::trunc) << broken; }
+        e = waitForJob(*finished, w->jobs()->measureLatencyDataset(job), 60000);
+        QVERIFY(!e.ok && !e.cancelled);
+        QVERIFY2(e.message.contains(job.csvPath + ":3: "), qPrintable(e.message));
+        QVERIFY2(e.message.contains("not a finite number"), qPrintable(e.message));
+        QCOMPARE(hat::test::readText(csv), broken);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = w->findChild<QMessageBox*>("errorDialog")) != nullptr, 10000);
+        box->accept();
+        QTRY_VERIFY(w->findChild<QMessageBox*>("errorDialog") == nullptr);
     }
 
     void trainingRunsAndStopsWithACheckpoint() {

@@ -8,21 +8,13 @@
 
 #include "core/latency/latency_dataset.h"
 #include "support/fixtures.h"
+#include "support/hat_process.h"
 
 using namespace hat;
 using namespace hat::test;
 
 namespace {
-struct Run {
-    int code;
-    QString out, err;
-};
-Run runHat(const QStringList& args) {
-    QProcess p;
-    p.start(QString(HAT_BINARY_DIR) + "/app/hat", args);
-    p.waitForFinished(300000);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = HatRun;
 QString src(const std::string& rel) { return QString::fromStdString(sourcePath(rel)); }
 bool oneLine(const QString& s) { return s.trimmed().count('\n') == 0 && !s.trimmed().isEmpty(); }
 }  // namespace
