@@ -126,16 +126,17 @@ namespace {
 // A run stopped between checkpoints logged updates the resumed run repeats: drop the log lines
 // past the checkpoint so the log reads as one uninterrupted run.
 void trimLog(const std::string& path, int64_t update) {
-    std::ifstream in(path);
+    std::ifstream in(path, std::ios::binary);
     if (!in) return;
-    std::vector<std::string> keep;
-    for (std::string line; std::getline(in, line);) {
-        const auto j = nlohmann::json::parse(line, nullptr, false);
-        if (j.is_discarded() || !j.contains("update") || j["update"].get<int64_t>() <= update) keep.push_back(line);
-    }
+    const std::string old((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     in.close();
     std::string text;
-    for (const auto& line : keep) text += line + "\n";
+    // Whole lines only: an unfinished last one (a kill mid-write) is dropped, not kept as a bad line.
+    for (size_t start = 0, end; (end = old.find('\n', start)) != std::string::npos; start = end + 1) {
+        const std::string line = old.substr(start, end - start);
+        const auto j = nlohmann::json::parse(line, nullptr, false);
+        if (j.is_discarded() || !j.contains("update") || j["update"].get<int64_t>() <= update) text += line + "\n";
+    }
     replaceFileAtomically(path, text.data(), text.size());  // the old log stays whole if this fails
 }
 
@@ -143,9 +144,11 @@ void trimLog(const std::string& path, int64_t update) {
 class TrainingLog {
 public:
     explicit TrainingLog(std::string path) : path_(std::move(path)) {
-        std::error_code ec;
-        const auto size = std::filesystem::file_size(path_, ec);
-        end_ = ec ? 0 : size;
+        // New lines go after the last whole one: an unfinished line a kill left is replaced.
+        std::ifstream in(path_, std::ios::binary);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const size_t lastNewline = text.rfind('\n');
+        end_ = lastNewline == std::string::npos ? 0 : lastNewline + 1;
     }
     void append(const nlohmann::json& entry) {
         const std::string line = entry.dump() + "\n";

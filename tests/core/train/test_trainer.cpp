@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "core/data/dictionary.h"
 #include "core/data/parallel_corpus.h"
 #include "core/model/checkpoint.h"
@@ -203,6 +205,27 @@ private Q_SLOTS:
         other.outDir = dir.filePath("a").toStdString();
         other.widthDivisor = 8;
         QVERIFY(errorOf([&] { trainSuperTransformer(other); }).find("another space, divisor or dictionary") != std::string::npos);
+    }
+
+    // A kill mid-write leaves an unfinished last log line: the next run writes over it, and a
+    // resume trims whole lines only, so every line of the log is whole JSON.
+    void anUnfinishedLogLineIsReplaced() {
+        TrainOptions o = base;
+        o.outDir = dir.filePath("torn").toStdString();
+        std::filesystem::create_directories(o.outDir);
+        const std::string logPath = o.outDir + "/train_log.jsonl";
+        const std::string whole = "{\"update\":0,\"note\":\"whole\"}\n";
+        { std::ofstream(logPath, std::ios::binary) << whole << "{\"upd"; }
+        trainSuperTransformer(o);
+        const std::string log = readAll(logPath);
+        QVERIFY(log.rfind(whole, 0) == 0);
+        QVERIFY(!log.empty() && log.back() == '\n');
+        int lines = 0;
+        for (size_t start = 0, end; (end = log.find('\n', start)) != std::string::npos; start = end + 1, ++lines) {
+            const std::string line = log.substr(start, end - start);
+            QVERIFY2(!nlohmann::json::parse(line, nullptr, false).is_discarded(), line.c_str());
+        }
+        QVERIFY(lines >= 3);  // the old line and the validations at updates 4 and 8
     }
 
     // A disk that fills up (issue 15): the write that fails is hat::Error naming its file, and
