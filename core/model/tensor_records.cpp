@@ -10,6 +10,7 @@
 #include <memory>
 #include <sstream>
 
+#include "core/model/pickle_claims.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -199,6 +200,7 @@ c10::IValue unpickleCheckingRecords(const std::vector<char>& bytes, const std::s
         size_t pickleSize = 0;
         std::tie(pickle, pickleSize) = reader.getRecord("data.pkl");
         const char* pickleBytes = static_cast<const char*>(pickle.get());
+        checkPickleClaims(pickleBytes, pickleSize, file, "data.pkl");
         size_t consumed = 0;
         auto readPickle = [&](char* buf, size_t n) -> size_t {
             const size_t m = std::min(n, pickleSize - consumed);

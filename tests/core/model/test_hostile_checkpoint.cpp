@@ -161,6 +161,35 @@ private Q_SLOTS:
                      .arg(bad, QString::fromStdString(record)).arg(storedBytes));
     }
 
+    void picklesClaimingMoreThanTheyHoldAreRefusedBeforeAllocating() {
+        // LibTorch's Unpickler makes room for what an opcode claims before reading it: this
+        // 9-byte string claim would allocate 4 GiB, the memo slot 64 GiB (both found by
+        // fuzz_predictor in 6 KB predictor files).
+        const std::string u32 = "\xf0\xff\xff\xff";
+        const std::vector<std::pair<const char*, std::string>> cases{
+            {"string.pt", std::string("\x80\x02X") + u32 + "abc"},
+            {"memo.pt", std::string("\x80\x02}r") + u32 + "."},
+            {"bytes8.pt", std::string("\x80\x02\x8e") + u32 + u32 + "."},
+        };
+        const std::vector<std::string> says{
+            "'data.pkl' claims a 4294967280-byte value at byte 2, but only 3 bytes follow: the file is damaged",
+            "'data.pkl' stores into memo slot 4294967280 at byte 3, more than its 9 bytes can fill: the file is damaged",
+            "'data.pkl' claims a 18446744009285042160-byte value at byte 2, but only 1 bytes follow",
+        };
+        for (size_t i = 0; i < cases.size(); ++i) {
+            const std::string p = path(cases[i].first);
+            writeBytes(p, tensorArchive(cases[i].second, {}));
+            const std::string m = errorOf([&] { loadTensorDict(p); });
+            QVERIFY2(m.rfind(p + ": " + says[i], 0) == 0, m.c_str());
+        }
+        // The same lengths when they are true load: a 3-byte string is a valid (if useless) pickle
+        // whose refusal comes later, from the loader's own checks, not from the walk.
+        const std::string p = path("true_length.pt");
+        writeBytes(p, tensorArchive(std::string("\x80\x02X\x03\x00\x00\x00abc."), {}));
+        const std::string m = errorOf([&] { loadTensorDict(p); });
+        QVERIFY2(m.find("claims") == std::string::npos && m.find("memo slot") == std::string::npos, m.c_str());
+    }
+
     void checkpointWithATruncatedRecord() {
         // The good checkpoint with its largest tensor's record cut to half.
         const std::string record = largestRecord(goodBytes);
