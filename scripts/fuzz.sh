@@ -28,8 +28,12 @@ fi
 cmake --build "$BUILD_DIR" -j "$JOBS"
 
 if ((ci)); then
-  # The CTest entries of the fuzz build (tests/fuzz/CMakeLists.txt), two at a time.
-  exec ctest --test-dir "$BUILD_DIR" --output-on-failure -j 2 -L fuzz
+  # The CTest entries of the fuzz build (tests/fuzz/CMakeLists.txt), two at a time, then each
+  # target's executions, rate and memory.
+  status=0
+  ctest --test-dir "$BUILD_DIR" --output-on-failure -j 2 -L fuzz || status=$?
+  cat "$BUILD_DIR"/tests/fuzz/logs/*.summary 2>/dev/null || true
+  exit "$status"
 fi
 status=0
 for target in "${TARGETS[@]}"; do

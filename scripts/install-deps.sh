@@ -19,6 +19,9 @@ PACKAGES=(
   gettext python3
   # importing HAT's released checkpoints (tools/import_hat_checkpoint.py)
   python3-torch
+  # fuzzing (scripts/fuzz.sh, run by scripts/test.sh): clang's libFuzzer and sanitizer runtimes,
+  # llvm-symbolizer for readable reports
+  clang libclang-rt-14-dev llvm
 )
 
 missing=()

@@ -51,9 +51,12 @@ rate=$(stat average_exec_per_sec)
 rss=$(stat peak_rss_mb)
 units=$(find "$corpus" -type f | wc -l)
 if ((status == 0)); then
+  # Also kept beside the log: CTest shows a passing test's output only when asked, and
+  # scripts/fuzz.sh --ci prints these lines after the run.
   echo "$name: ${runs:-?} executions in ${seconds} s (${rate:-?}/s), peak RSS ${rss:-?} MB," \
-       "$units new corpus inputs, no finding"
+       "$units new corpus inputs, no finding" | tee "$out/logs/$name.summary"
 else
+  rm -f "$out/logs/$name.summary"
   echo "$name: FINDING (exit $status) after ${runs:-?} executions; log $log" >&2
   grep -E 'ERROR: |SUMMARY: |FUZZ FINDING|terminate called|what\(\): |deadly signal|Test unit written|runtime error' \
     "$log" | head -20 >&2 || true
