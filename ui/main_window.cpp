@@ -236,6 +236,10 @@ void MainWindow::wire() {
     connect(loader_, &WorkspaceLoader::opened, this, &MainWindow::onWorkspaceOpened);
     connect(loader_, &WorkspaceLoader::openFailed, this, &MainWindow::updateStatus);
     connect(loader_, &WorkspaceLoader::supernetMissing, status_, &WorkspaceStatus::showSupernetProblem);
+    // The locate dialog shows why the SuperTransformer did not load; the device data that needs
+    // it fails with the same message, which must not open a second dialog behind the first.
+    connect(loader_, &WorkspaceLoader::supernetMissing, this,
+            [this](const QString& message) { lastDataProblem_ = message; });
     connect(loader_, &WorkspaceLoader::activity, status_, &WorkspaceStatus::showActivity);
     connect(loader_, &WorkspaceLoader::logged, this, &MainWindow::log);
     connect(loader_, &WorkspaceLoader::supernetLoaded, this, [this](int divisor) {

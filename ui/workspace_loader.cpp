@@ -38,7 +38,7 @@ WorkspaceLoader::WorkspaceLoader(SearchController* controller, QWidget* window)
             });
     connect(controller_, &SearchController::failed, this, [this](JobId job, const QString& message) {
         if (job == openJob_) {  // the workspace opened, but its SuperTransformer did not load
-            Q_EMIT supernetMissing();
+            Q_EMIT supernetMissing(message);
             askForCheckpoint(message);
         } else if (job == relocateJob_) {
             showErrorDialog(window_, tr("Not this SuperTransformer"), message);

@@ -34,8 +34,8 @@ class WorkspaceLoader : public QObject {
     void opened(const WorkspaceInfo& info);
     // The open workspace's SuperTransformer loaded; 1 is full width.
     void supernetLoaded(int widthDivisor);
-    // It did not (the user has been asked to locate it).
-    void supernetMissing();
+    // It did not (the user has been asked to locate it, in a dialog showing `message`).
+    void supernetMissing(const QString& message);
     // Opening or creating failed (the error dialog is shown).
     void openFailed();
     void activity(const QString& text);

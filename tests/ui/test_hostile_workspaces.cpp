@@ -12,6 +12,7 @@
 
 #include "core/space/gene.h"
 #include "core/space/sub_config.h"
+#include "core/workspace/workspace.h"
 #include "core/workspace/workspace_copy.h"
 #include "support/file_fingerprint.h"
 #include "ui/active_window.h"
@@ -106,6 +107,36 @@ class TestHostileWorkspaces : public QObject {
         const QString text = nextErrorDialog();
         QVERIFY2(text.contains("workspace.db") && text.contains("2000000000") && text.contains("not in the space"),
                  qPrintable(text));
+        QVERIFY(w->isVisible());
+    }
+
+    void aDamagedSuperTransformerAsksOnceToLocateIt() {
+        // A copy whose SuperTransformer is cut to its first 4 KB: the workspace opens, the
+        // model does not load, and one dialog says so, naming the file and offering Locate (no
+        // second error dialog with the same message behind it).
+        const QString dir = tmp.filePath("bad_supernet");
+        copyWorkspace(fixture.workspaceDir, dir.toStdString());
+        const QString db = dir + "/workspace.db";
+        const QString good = QString::fromStdString(Workspace::open(dir.toStdString()).checkpointPath());
+        QFile in(good);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        const QString damaged = dir + "/damaged.pt";
+        QFile out(damaged);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.read(4096));
+        out.close();
+        execSql(db, "UPDATE meta SET value = '" + damaged.toStdString() + "' WHERE key = 'checkpoint'");
+        w->openWorkspace(dir);
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((box = w->findChild<QMessageBox*>("locateCheckpointDialog")) != nullptr, 60000);
+        QVERIFY2(box->text().contains(damaged), qPrintable(box->text()));
+        QTest::qWait(1000);  // anything else the failure shows has shown by now
+        QStringList shown;
+        for (const QMessageBox* b : w->findChildren<QMessageBox*>()) shown << b->objectName() + ": " + b->text();
+        QVERIFY2(shown.size() == 1, qPrintable(shown.join("\n---\n")));
+        QVERIFY(w->findChild<QMessageBox*>("errorDialog") == nullptr);
+        box->reject();
+        QTRY_VERIFY(w->findChild<QMessageBox*>("locateCheckpointDialog") == nullptr);
         QVERIFY(w->isVisible());
     }
 
