@@ -12,9 +12,11 @@
 //           counted (populations x members) and its time estimated at our measured seconds per
 //           computed evaluation; nothing is run for it.
 //   plain   our evolution, which looks up what the run already evaluated.
+//   pool N  the evolution with the quality surrogate: N times the children bred, the best
+//           predicted scored (EvolutionSettings::surrogatePool); one row per --pools entry.
 //
 //   bench_time_to_answer [--devices a,b] [--seeds 5] [--generations 30] [--population 125]
-//                        [--sentences 64] [--threads 1]
+//                        [--sentences 64] [--threads 1] [--pools 4,8]
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -89,8 +91,8 @@ double midRangeLimit(Workspace& w, const std::string& device) {
     return median(lats);
 }
 
-// One plain search from a fresh workspace; the reference is applied afterwards.
-std::pair<RunFigures, BestSoFar> plainRun(const std::string& dir, const std::string& device, EvolutionSettings s,
+// One search from a fresh workspace; the reference is applied afterwards.
+std::pair<RunFigures, BestSoFar> searchRun(const std::string& dir, const std::string& device, EvolutionSettings s,
                                           int sentences) {
     Workspace w = Workspace::open(freshWorkspace(dir, device, sentences));
     w.fitness();  // load the SuperTransformer and fitness set before the clock starts
@@ -104,7 +106,7 @@ std::pair<RunFigures, BestSoFar> plainRun(const std::string& dir, const std::str
     return {f, timeline};
 }
 
-void printRow(const char* method, const std::vector<RunFigures>& runs, bool estimated) {
+void printRow(const std::string& method, const std::vector<RunFigures>& runs, bool estimated) {
     std::vector<double> ev, se, tt, fb;
     int reached = 0;
     for (const auto& r : runs) {
@@ -116,7 +118,7 @@ void printRow(const char* method, const std::vector<RunFigures>& runs, bool esti
             ++reached;
         }
     }
-    std::printf("  %-6s %11.0f %11.0f %12s %10.4f   reached in %d of %zu%s\n", method, median(ev), median(se),
+    std::printf("  %-7s %11.0f %11.0f %12s %10.4f   reached in %d of %zu%s\n", method.c_str(), median(ev), median(se),
                 tt.empty() ? "never" : (std::to_string(int(median(tt) + 0.5)) + " s").c_str(), median(fb), reached,
                 runs.size(), estimated ? " (time estimated)" : "");
 }
@@ -127,6 +129,7 @@ int main(int argc, char** argv) {
     keepFreedMemory();
     std::vector<std::string> devices;
     int seeds = 5, sentences = 64, threads = 1;
+    std::vector<int> pools{4};
     EvolutionSettings s;  // HAT's settings by default
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -135,6 +138,10 @@ int main(int argc, char** argv) {
         else if (a == "--seeds") seeds = std::stoi(next());
         else if (a == "--sentences") sentences = std::stoi(next());
         else if (a == "--threads") threads = std::stoi(next());
+        else if (a == "--pools") {
+            pools.clear();
+            for (const auto& p : split(next())) pools.push_back(std::stoi(p));
+        }
         else if (a == "--generations") s.generations = std::stoi(next());
         else if (a == "--population") {
             s.population = std::stoi(next());
@@ -169,7 +176,7 @@ int main(int argc, char** argv) {
         std::vector<BestSoFar> timelines;
         for (int seed = 1; seed <= seeds; ++seed) {
             s.seed = uint64_t(seed);
-            auto [f, t] = plainRun(root + "/run", device, s, sentences);
+            auto [f, t] = searchRun(root + "/run", device, s, sentences);
             std::printf("    %s seed %d: %.0f s, %.0f computed, best %.4f\n", device.c_str(), seed, f.seconds,
                         f.evaluations, f.finalBest);
             std::fflush(stdout);
@@ -198,10 +205,27 @@ int main(int argc, char** argv) {
             }
             hat.push_back(h);
         }
+        std::vector<std::pair<std::string, std::vector<RunFigures>>> pooled;
+        for (int pool : pools) {
+            EvolutionSettings ps = s;
+            ps.surrogatePool = pool;
+            std::vector<RunFigures> runs;
+            for (int seed = 1; seed <= seeds; ++seed) {
+                ps.seed = uint64_t(seed);
+                auto [f, t] = searchRun(root + "/run", device, ps, sentences);
+                f.secondsToReference = t.secondsToReach(reference);
+                std::printf("    %s pool %d seed %d: %.0f s, %.0f computed, best %.4f, reference after %.0f s\n",
+                            device.c_str(), pool, seed, f.seconds, f.evaluations, f.finalBest, f.secondsToReference);
+                std::fflush(stdout);
+                runs.push_back(f);
+            }
+            pooled.emplace_back("pool " + std::to_string(pool), std::move(runs));
+        }
         std::printf("%s at %.1f ms: reference best %.4f (median final of plain)\n", device.c_str(), limit, reference);
-        std::printf("  %-6s %11s %11s %12s %10s\n", "method", "evaluations", "sentences", "to reference", "final best");
+        std::printf("  %-7s %11s %11s %12s %10s\n", "method", "evaluations", "sentences", "to reference", "final best");
         printRow("hat", hat, true);
         printRow("plain", plain, false);
+        for (const auto& [name, runs] : pooled) printRow(name, runs, false);
         std::fflush(stdout);
     }
     fs::remove_all(root);

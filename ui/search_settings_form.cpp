@@ -66,6 +66,13 @@ SearchSettingsForm::SearchSettingsForm(LimitModel* limit, QWidget* parent)
     upper_->setToolTip(
         tr("Count an architecture as fitting only when the upper end of its predicted latency's "
            "90% interval is under the limit, not just the prediction"));
+    surrogate_ = new QCheckBox(tr("Screen children with a quality model"), this);
+    surrogate_->setObjectName("surrogateCheck");
+    surrogate_->setToolTip(
+        tr("Breed %1 times the children, rank them by a model of the loss refitted on every "
+           "architecture the search has scored, and score only the most promising on the "
+           "SuperTransformer. Off: HAT's evolution, every child scored.")
+            .arg(kSurrogatePool));
     auto_ = new QCheckBox(tr("Auto re-search when the limit moves"), this);
     auto_->setObjectName("autoResearchCheck");
     auto_->setToolTip(
@@ -91,6 +98,8 @@ SearchSettingsForm::SearchSettingsForm(LimitModel* limit, QWidget* parent)
     layout->addLayout(form);
     layout->addWidget(upper_);
     layout->addWidget(note(this, tr("only the safe side of the predictor's 90% interval counts")));
+    layout->addWidget(surrogate_);
+    layout->addWidget(note(this, tr("only the children a loss model ranks best are scored")));
     layout->addWidget(auto_);
     layout->addWidget(note(this, tr("a warm search when a limit drag ends or Enter is pressed")));
     restore();
@@ -113,11 +122,14 @@ SearchSettingsForm::SearchSettingsForm(LimitModel* limit, QWidget* parent)
     }
     connect(start_, &QComboBox::currentIndexChanged, this, [this] { remember(); });
     connect(auto_, &QCheckBox::toggled, this, [this] { remember(); });
+    connect(surrogate_, &QCheckBox::toggled, this, [this] { remember(); });
     connect(upper_, &QCheckBox::toggled, limit_, &LimitModel::setUseUpper);
     connect(limit_, &LimitModel::useUpperChanged, upper_, &QCheckBox::setChecked);
 }
 
 void SearchSettingsForm::restore() {
+    // Everything is read before anything is set: setSettings() remembers the form as it then is,
+    // which would overwrite the values not yet read.
     QSettings st;
     EvolutionSettings s;
     s.population = st.value("search/population", 40).toInt();
@@ -126,10 +138,14 @@ void SearchSettingsForm::restore() {
     s.crossovers = st.value("search/crossovers", 15).toInt();
     s.generations = st.value("search/generations", 10).toInt();
     s.seed = st.value("search/seed", 1).toULongLong();
+    s.surrogatePool = st.value("search/surrogate", kDefaultSurrogatePool > 1).toBool() ? kSurrogatePool : 1;
+    const int threads = st.value("search/threads", 1).toInt();
+    const bool cold = st.value("search/cold", false).toBool();
+    const bool autoResearch = st.value("search/autoResearch", true).toBool();
+    threads_->setValue(threads);
+    start_->setCurrentIndex(cold ? 1 : 0);
+    auto_->setChecked(autoResearch);
     setSettings(s);
-    threads_->setValue(st.value("search/threads", 1).toInt());
-    start_->setCurrentIndex(st.value("search/cold", false).toBool() ? 1 : 0);
-    auto_->setChecked(st.value("search/autoResearch", true).toBool());
 }
 
 void SearchSettingsForm::rebalance() {
@@ -149,6 +165,7 @@ void SearchSettingsForm::remember() const {
     st.setValue("search/threads", threads_->value());
     st.setValue("search/cold", start_->currentIndex() == 1);
     st.setValue("search/autoResearch", auto_->isChecked());
+    st.setValue("search/surrogate", surrogate_->isChecked());
 }
 
 EvolutionSettings SearchSettingsForm::settings() const {
@@ -161,6 +178,7 @@ EvolutionSettings SearchSettingsForm::settings() const {
     s.seed = static_cast<uint64_t>(seed_->value());
     s.maxLatencyMs = limit_->value();
     s.constrainUpperBound = limit_->useUpper();
+    s.surrogatePool = surrogate_->isChecked() ? kSurrogatePool : 1;
     return s;
 }
 
@@ -172,6 +190,10 @@ void SearchSettingsForm::setSettings(const EvolutionSettings& s) {
     crossovers_->setValue(s.crossovers);
     generations_->setValue(s.generations);
     seed_->setValue(static_cast<int>(s.seed));
+    {
+        const QSignalBlocker e(surrogate_);
+        surrogate_->setChecked(s.surrogatePool > 1);
+    }
     remember();
 }
 

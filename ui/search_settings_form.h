@@ -1,7 +1,8 @@
 #pragma once
 // The search's settings as a form: population and how it is bred, generations, seed, threads,
 // warm or cold start, whether the limit bounds the 90% upper end (shown from and written to the
-// LimitModel), and auto re-search; one line under each field says what it does. Remembered in
+// LimitModel), whether a quality model screens the children (the surrogate), and auto re-search;
+// one line under each field says what it does. Remembered in
 // QSettings as they change.
 #include <QWidget>
 
@@ -45,6 +46,7 @@ class SearchSettingsForm : public QWidget {
     QComboBox* start_ = nullptr;
     QCheckBox* upper_ = nullptr;
     QCheckBox* auto_ = nullptr;
+    QCheckBox* surrogate_ = nullptr;
 };
 
 }  // namespace hat::ui

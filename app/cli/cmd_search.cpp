@@ -146,6 +146,7 @@ const CommandSpec& searchSpec() {
             "evolutionary search for the best SubTransformer under a device's latency limit",
             "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] "
             "[--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] "
+            "[--surrogate-pool N | --no-surrogate] "
             "[--resume RUN] [--threads T] [--json]",
             "Every evaluation and generation is stored in the workspace as it finishes: a killed "
             "run continues with --resume (refused while another live process runs it). "
@@ -167,6 +168,12 @@ const CommandSpec& searchSpec() {
              switchOption("--upper-bound",
                           "limit the 90% interval's upper end, not the prediction"),
              switchOption("--cold", "start from random samples, not the best stored evaluations"),
+             valueOption("--surrogate-pool", "N",
+                         "children bred per child scored: a quality model refitted on the run's "
+                         "losses picks which reach the SuperTransformer (1 is HAT's evolution; "
+                         "the window's quality model uses " + std::to_string(kSurrogatePool) + ")",
+                         std::to_string(kDefaultSurrogatePool)),
+             switchOption("--no-surrogate", "HAT's evolution: every child bred is scored (--surrogate-pool 1)"),
              valueOption("--resume", "RUN", "continue run RUN from its last stored generation"),
              valueOption("--threads", "T", "compute threads, 0 for LibTorch's own choice", "0"),
              switchOption("--json", "print JSON instead of YAML (no progress lines)"),
@@ -201,6 +208,10 @@ int cmdSearch(const std::vector<std::string>& argv) {
         s.crossovers = args.getInt("--crossovers", s.crossovers);
         s.mutationProb = args.getDouble("--mutation-prob", s.mutationProb);
         s.constrainUpperBound = args.has("--upper-bound");
+        if (args.has("--no-surrogate") && args.has("--surrogate-pool")) {
+            throw UsageError("--no-surrogate and --surrogate-pool exclude each other");
+        }
+        s.surrogatePool = args.has("--no-surrogate") ? 1 : args.getInt("--surrogate-pool", kDefaultSurrogatePool);
         out = w.search(args.require("--device"), s, !args.has("--cold"), nullptr, cancel, progress);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -224,6 +235,7 @@ int cmdSearch(const std::vector<std::string>& argv) {
         j["search_seconds"] = out.seconds;
         j["evaluations_computed"] = out.computed;
         j["evaluations_reused"] = out.reused;
+        j["surrogate_pool"] = settingsFromJson(w.run(out.runId)->settingsJson).surrogatePool;
         j["yaml"] = subConfigToYaml(geneToConfig(out.best.gene, space));
         std::cout << j.dump(2) << "\n";
     } else {

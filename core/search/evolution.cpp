@@ -43,11 +43,13 @@ void EvolutionSettings::validate() const {
     if (parents < 2 && crossovers > 0) throw Error("crossover needs at least two parents");
     if (mutationProb < 0 || mutationProb > 1) throw Error("mutation probability must be in [0, 1]");
     if (!(maxLatencyMs > 0)) throw Error("the latency limit must be a positive number of milliseconds");
+    if (surrogatePool < 1 || surrogatePool > 64) throw Error("the surrogate pool must be from 1 to 64 children per child scored");
 }
 
 Evolution::Evolution(const DesignSpace& space, EvolutionSettings settings, LatencySource& latency,
                      FitnessSource& fitness)
-    : space_(space), settings_(settings), latency_(latency), fitness_(fitness), choices_(space.geneChoices()) {
+    : space_(space), settings_(settings), latency_(latency), fitness_(fitness), choices_(space.geneChoices()),
+      surrogate_(space) {
     settings_.validate();
 }
 
@@ -105,8 +107,23 @@ std::vector<Gene> Evolution::breed(const std::vector<Candidate>& ranked, std::mt
         next.push_back(std::move(g));
         return true;
     };
+    // With the surrogate, `pool` times the children are bred and the best predicted of each kind
+    // kept; the parents stay first in `next`, where the loops below pick them.
+    const int pool = settings_.surrogatePool > 1 && surrogate_.fitted() ? settings_.surrogatePool : 1;
+    auto keepPredictedBest = [&](size_t from, int keep) {
+        if (pool == 1) return;
+        std::vector<std::pair<double, size_t>> order;
+        for (size_t i = from; i < next.size(); ++i) order.emplace_back(surrogate_.predict(next[i]), i);
+        std::stable_sort(order.begin(), order.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<Gene> kept;
+        for (size_t i = 0; i < order.size() && static_cast<int>(i) < keep; ++i) kept.push_back(next[order[i].second]);
+        next.resize(from);
+        for (Gene& g : kept) next.push_back(std::move(g));
+    };
     int tries = 0;
-    for (int made = 0; made < settings_.mutations && tries < settings_.maxTries; ++tries) {
+    size_t from = next.size();
+    for (int made = 0; made < settings_.mutations * pool && tries < settings_.maxTries; ++tries) {
         const Gene& p = next[pick(rng, nParents)];
         Gene g = p;
         for (size_t k = 0; k < g.size(); ++k) {
@@ -114,8 +131,10 @@ std::vector<Gene> Evolution::breed(const std::vector<Candidate>& ranked, std::mt
         }
         if (admit(std::move(g), tries)) ++made;
     }
+    keepPredictedBest(from, settings_.mutations);
     tries = 0;
-    for (int made = 0; made < settings_.crossovers && nParents >= 2 && tries < settings_.maxTries; ++tries) {
+    from = next.size();
+    for (int made = 0; made < settings_.crossovers * pool && nParents >= 2 && tries < settings_.maxTries; ++tries) {
         const size_t a = pick(rng, nParents);
         size_t b = pick(rng, nParents - 1);
         if (b >= a) ++b;  // two distinct parents
@@ -123,7 +142,12 @@ std::vector<Gene> Evolution::breed(const std::vector<Candidate>& ranked, std::mt
         for (size_t k = 0; k < g.size(); ++k) g[k] = uniform01(rng) < 0.5 ? next[a][k] : next[b][k];
         if (admit(std::move(g), tries)) ++made;
     }
+    keepPredictedBest(from, settings_.crossovers);
     return next;
+}
+
+void Evolution::remember(const std::vector<Candidate>& scored) {
+    for (const Candidate& c : scored) surrogate_.add(c.gene, c.fitness);
 }
 
 EvolutionResult Evolution::run(EvolutionState state, EvolutionObserver* observer, const CancelToken* cancel) {
@@ -149,6 +173,10 @@ EvolutionResult Evolution::run(EvolutionState state, EvolutionObserver* observer
         // Stable: equal fitness keeps population order, so runs are reproducible.
         std::stable_sort(ranked.begin(), ranked.end(),
                          [](const Candidate& a, const Candidate& b) { return a.fitness < b.fitness; });
+        if (settings_.surrogatePool > 1) {
+            remember(ranked);
+            surrogate_.fit();
+        }
         GenerationReport report;
         report.generation = gen;
         report.best = ranked.front();

@@ -30,7 +30,8 @@ std::string settingsToJson(const EvolutionSettings& s) {
     return nlohmann::json{{"population", s.population}, {"parents", s.parents}, {"mutations", s.mutations},
                           {"crossovers", s.crossovers}, {"generations", s.generations},
                           {"mutation_prob", s.mutationProb}, {"max_latency_ms", s.maxLatencyMs},
-                          {"constrain_upper_bound", s.constrainUpperBound}, {"seed", s.seed}}
+                          {"constrain_upper_bound", s.constrainUpperBound}, {"seed", s.seed},
+                          {"surrogate_pool", s.surrogatePool}}
         .dump();
 }
 
@@ -46,6 +47,7 @@ EvolutionSettings settingsFromJson(const std::string& text) {
     s.maxLatencyMs = j.at("max_latency_ms");
     s.constrainUpperBound = j.at("constrain_upper_bound");
     s.seed = j.at("seed");
+    s.surrogatePool = j.value("surrogate_pool", 1);  // runs from before issue 19: HAT's evolution
     return s;
 }
 
@@ -503,6 +505,10 @@ SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSetti
             state = evo.initialState(seeds);
             runId = d->db.createRun({0, device(name).id, s.maxLatencyMs, s.seed, settingsToJson(s), "running", me},
                                     *state);
+        }
+        // A resumed run's surrogate learns what the run measured before, as it had uninterrupted.
+        if (s.surrogatePool > 1) {
+            for (int g = 0; g < state->generation; ++g) evo.remember(d->db.generationMembers(runId, g));
         }
         const RunHeartbeat heartbeat(d->db.path(), runId, me);
         StoringObserver store;
