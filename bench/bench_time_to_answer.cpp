@@ -13,17 +13,18 @@
 //           computed evaluation; nothing is run for it.
 //   plain   our evolution, which looks up what the run already evaluated.
 //   pool N  the evolution with the quality surrogate: N times the children bred, the best
-//           predicted scored (EvolutionSettings::surrogatePool); one row per --pools entry.
+//           predicted scored (EvolutionSettings::surrogatePool); "N/S" scores only S children a
+//           generation (surrogateScored); one row per --pools entry.
 //
 //   bench_time_to_answer [--devices a,b] [--seeds 5] [--generations 30] [--population 125]
-//                        [--sentences 64] [--threads 1] [--pools 4,8]
+//                        [--sentences 64] [--threads 1] [--pools 4,4/25]
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <random>
 #include <sstream>
 
-#include "bench/fitness_bench_common.h"
+#include "bench/demo_search_bench.h"
 #include "core/model/compute_threads.h"
 #include "core/space/sampling.h"
 #include "core/util/allocator.h"
@@ -57,38 +58,12 @@ struct RunFigures {
     double evaluations = 0, sentences = 0, secondsToReference = -1, finalBest = 0, seconds = 0;
 };
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 std::vector<std::string> split(const std::string& text) {
     std::vector<std::string> out;
     std::stringstream ss(text);
     for (std::string s; std::getline(ss, s, ',');)
         if (!s.empty()) out.push_back(s);
     return out;
-}
-
-std::string freshWorkspace(const std::string& dir, const std::string& device, int sentences) {
-    fs::remove_all(dir);
-    WorkspaceInit in;
-    in.dir = dir;
-    in.spacePath = kRoot + "/data/spaces/space0.yml";
-    in.checkpoint = kRoot + "/data/demo/checkpoint_last.pt";
-    in.fitness = demoFitnessSet(sentences);
-    in.deviceIds = {device};
-    in.dataDir = kRoot + "/data";
-    Workspace::init(in);
-    return dir;
-}
-
-double midRangeLimit(Workspace& w, const std::string& device) {
-    std::mt19937_64 rng(3);
-    std::vector<double> lats;
-    for (int i = 0; i < 201; ++i) lats.push_back(w.latency(device, sampleGene(w.space(), rng)).ms);
-    return median(lats);
 }
 
 // One search from a fresh workspace; the reference is applied afterwards.
@@ -118,7 +93,7 @@ void printRow(const std::string& method, const std::vector<RunFigures>& runs, bo
             ++reached;
         }
     }
-    std::printf("  %-7s %11.0f %11.0f %12s %10.4f   reached in %d of %zu%s\n", method.c_str(), median(ev), median(se),
+    std::printf("  %-9s %11.0f %11.0f %12s %10.4f   reached in %d of %zu%s\n", method.c_str(), median(ev), median(se),
                 tt.empty() ? "never" : (std::to_string(int(median(tt) + 0.5)) + " s").c_str(), median(fb), reached,
                 runs.size(), estimated ? " (time estimated)" : "");
 }
@@ -129,7 +104,7 @@ int main(int argc, char** argv) {
     keepFreedMemory();
     std::vector<std::string> devices;
     int seeds = 5, sentences = 64, threads = 1;
-    std::vector<int> pools{4};
+    std::vector<std::pair<int, int>> pools{{4, 0}};
     EvolutionSettings s;  // HAT's settings by default
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -139,8 +114,12 @@ int main(int argc, char** argv) {
         else if (a == "--sentences") sentences = std::stoi(next());
         else if (a == "--threads") threads = std::stoi(next());
         else if (a == "--pools") {
+            // "4" (pool 4, every child bred scored as without it) or "4/25" (25 scored)
             pools.clear();
-            for (const auto& p : split(next())) pools.push_back(std::stoi(p));
+            for (const auto& p : split(next())) {
+                const size_t slash = p.find('/');
+                pools.emplace_back(std::stoi(p.substr(0, slash)), slash == std::string::npos ? 0 : std::stoi(p.substr(slash + 1)));
+            }
         }
         else if (a == "--generations") s.generations = std::stoi(next());
         else if (a == "--population") {
@@ -206,23 +185,26 @@ int main(int argc, char** argv) {
             hat.push_back(h);
         }
         std::vector<std::pair<std::string, std::vector<RunFigures>>> pooled;
-        for (int pool : pools) {
+        for (const auto& [pool, scored] : pools) {
             EvolutionSettings ps = s;
             ps.surrogatePool = pool;
+            ps.surrogateScored = scored;
+            const std::string name = "pool " + std::to_string(pool) + (scored ? "/" + std::to_string(scored) : "");
             std::vector<RunFigures> runs;
             for (int seed = 1; seed <= seeds; ++seed) {
                 ps.seed = uint64_t(seed);
                 auto [f, t] = searchRun(root + "/run", device, ps, sentences);
                 f.secondsToReference = t.secondsToReach(reference);
-                std::printf("    %s pool %d seed %d: %.0f s, %.0f computed, best %.4f, reference after %.0f s\n",
-                            device.c_str(), pool, seed, f.seconds, f.evaluations, f.finalBest, f.secondsToReference);
+                std::printf("    %s %s seed %d: %.0f s, %.0f computed, best %.4f, reference after %.0f s\n",
+                            device.c_str(), name.c_str(), seed, f.seconds, f.evaluations, f.finalBest,
+                            f.secondsToReference);
                 std::fflush(stdout);
                 runs.push_back(f);
             }
-            pooled.emplace_back("pool " + std::to_string(pool), std::move(runs));
+            pooled.emplace_back(name, std::move(runs));
         }
         std::printf("%s at %.1f ms: reference best %.4f (median final of plain)\n", device.c_str(), limit, reference);
-        std::printf("  %-7s %11s %11s %12s %10s\n", "method", "evaluations", "sentences", "to reference", "final best");
+        std::printf("  %-9s %11s %11s %12s %10s\n", "method", "evaluations", "sentences", "to reference", "final best");
         printRow("hat", hat, true);
         printRow("plain", plain, false);
         for (const auto& [name, runs] : pooled) printRow(name, runs, false);

@@ -44,6 +44,10 @@ void EvolutionSettings::validate() const {
     if (mutationProb < 0 || mutationProb > 1) throw Error("mutation probability must be in [0, 1]");
     if (!(maxLatencyMs > 0)) throw Error("the latency limit must be a positive number of milliseconds");
     if (surrogatePool < 1 || surrogatePool > 64) throw Error("the surrogate pool must be from 1 to 64 children per child scored");
+    if (surrogateScored < 0 || surrogateScored > mutations + crossovers) {
+        throw Error("the children scored with the surrogate must be from 0 to mutations + crossovers (" +
+                    std::to_string(mutations + crossovers) + ")");
+    }
 }
 
 Evolution::Evolution(const DesignSpace& space, EvolutionSettings settings, LatencySource& latency,
@@ -121,6 +125,14 @@ std::vector<Gene> Evolution::breed(const std::vector<Candidate>& ranked, std::mt
         next.resize(from);
         for (Gene& g : kept) next.push_back(std::move(g));
     };
+    // How many of each kind are kept: all bred without the surrogate; with it, the scored
+    // children split between mutations and crossovers in their proportion.
+    int keepMutations = settings_.mutations, keepCrossovers = settings_.crossovers;
+    if (pool > 1 && settings_.surrogateScored > 0) {
+        const int bred = settings_.mutations + settings_.crossovers;
+        keepMutations = static_cast<int>(std::lround(double(settings_.surrogateScored) * settings_.mutations / bred));
+        keepCrossovers = settings_.surrogateScored - keepMutations;
+    }
     int tries = 0;
     size_t from = next.size();
     for (int made = 0; made < settings_.mutations * pool && tries < settings_.maxTries; ++tries) {
@@ -131,7 +143,7 @@ std::vector<Gene> Evolution::breed(const std::vector<Candidate>& ranked, std::mt
         }
         if (admit(std::move(g), tries)) ++made;
     }
-    keepPredictedBest(from, settings_.mutations);
+    keepPredictedBest(from, keepMutations);
     tries = 0;
     from = next.size();
     for (int made = 0; made < settings_.crossovers * pool && nParents >= 2 && tries < settings_.maxTries; ++tries) {
@@ -142,7 +154,7 @@ std::vector<Gene> Evolution::breed(const std::vector<Candidate>& ranked, std::mt
         for (size_t k = 0; k < g.size(); ++k) g[k] = uniform01(rng) < 0.5 ? next[a][k] : next[b][k];
         if (admit(std::move(g), tries)) ++made;
     }
-    keepPredictedBest(from, settings_.crossovers);
+    keepPredictedBest(from, keepCrossovers);
     return next;
 }
 

@@ -39,6 +39,10 @@ struct EvolutionSettings {
     // many times its mutations and crossovers, ranks them by a QualitySurrogate refitted on every
     // loss the run has measured, and scores the best. 1 is HAT's evolution, unchanged.
     int surrogatePool = 1;
+    // With the surrogate: children scored per generation, the best predicted of the bred ones,
+    // split between mutations and crossovers in their proportion (0: mutations + crossovers).
+    // Fewer scored children make a generation cheaper; the population is parents + these.
+    int surrogateScored = 0;
     void validate() const;
 };
 

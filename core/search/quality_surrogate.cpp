@@ -169,7 +169,7 @@ void QualitySurrogate::fit() {
     // The ridge strength with the least leave-one-out error, from the closed form
     // e_i / (1 - h_i) with h_i = x_i^T (X^T X + lambda I)^-1 x_i.
     double bestErr = INFINITY;
-    for (double relative : {1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0}) {
+    for (double relative : {1e-5, 1e-4, 1e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0}) {
         const double lambda = relative * double(n);
         Matrix a = gram;
         for (size_t j = 0; j < p; ++j) a[j][j] += lambda;

@@ -31,7 +31,7 @@ std::string settingsToJson(const EvolutionSettings& s) {
                           {"crossovers", s.crossovers}, {"generations", s.generations},
                           {"mutation_prob", s.mutationProb}, {"max_latency_ms", s.maxLatencyMs},
                           {"constrain_upper_bound", s.constrainUpperBound}, {"seed", s.seed},
-                          {"surrogate_pool", s.surrogatePool}}
+                          {"surrogate_pool", s.surrogatePool}, {"surrogate_scored", s.surrogateScored}}
         .dump();
 }
 
@@ -48,6 +48,7 @@ EvolutionSettings settingsFromJson(const std::string& text) {
     s.constrainUpperBound = j.at("constrain_upper_bound");
     s.seed = j.at("seed");
     s.surrogatePool = j.value("surrogate_pool", 1);  // runs from before issue 19: HAT's evolution
+    s.surrogateScored = j.value("surrogate_scored", 0);
     return s;
 }
 

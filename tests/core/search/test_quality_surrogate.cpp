@@ -201,6 +201,35 @@ private Q_SLOTS:
         QVERIFY(!same);
     }
 
+    void fewerScoredChildrenMakeSmallerPopulations() {
+        // Pool 4 with 20 scored: generation 0 is the full 125, later ones the 25 parents and the
+        // 20 children predicted best (10 mutations and 10 crossovers, as HAT breeds 50 : 50).
+        SizeLatency lat;
+        KnownLoss loss;
+        EvolutionSettings s;
+        s.maxLatencyMs = 40.0;
+        s.seed = 6;
+        s.generations = 5;
+        s.surrogatePool = 4;
+        s.surrogateScored = 20;
+        Evolution evo(space0(), s, lat, loss);
+        Recorder rec;
+        const EvolutionResult r = evo.run(evo.initialState(), &rec);
+        QCOMPARE(rec.reports.front().population.size(), size_t(125));
+        for (size_t g = 1; g < rec.reports.size(); ++g) QCOMPARE(rec.reports[g].population.size(), size_t(45));
+        // Still elitist and still improving on the known loss.
+        for (size_t g = 1; g < rec.reports.size(); ++g)
+            QVERIFY(rec.reports[g].best.fitness <= rec.reports[g - 1].best.fitness);
+        QVERIFY(r.best.fitness < rec.reports.front().best.fitness);
+        // A resumed run ends the same.
+        Evolution again(space0(), s, lat, loss);
+        for (int g = 0; g <= 2; ++g) again.remember(rec.reports[size_t(g)].population);
+        Recorder tail;
+        again.run(rec.reports[2].next, &tail);
+        for (size_t k = 0; k < tail.reports.back().population.size(); ++k)
+            QCOMPARE(tail.reports.back().population[k].gene, rec.reports.back().population[k].gene);
+    }
+
     void settingsRefuseABadPool() {
         EvolutionSettings s;
         s.maxLatencyMs = 10;
@@ -209,6 +238,12 @@ private Q_SLOTS:
         s.surrogatePool = 65;
         QVERIFY_THROWS_EXCEPTION(std::exception, s.validate());
         s.surrogatePool = 8;
+        s.validate();
+        s.surrogateScored = s.mutations + s.crossovers + 1;
+        QVERIFY_THROWS_EXCEPTION(std::exception, s.validate());
+        s.surrogateScored = -1;
+        QVERIFY_THROWS_EXCEPTION(std::exception, s.validate());
+        s.surrogateScored = s.mutations + s.crossovers;
         s.validate();
     }
 };
