@@ -19,6 +19,7 @@
 #include "core/model/compute_threads.h"
 #include "core/search/quality_surrogate.h"
 #include "core/util/allocator.h"
+#include "core/util/rank_correlation.h"
 
 using namespace hat;
 using namespace hat::bench;
@@ -30,23 +31,6 @@ struct Generations : EvolutionObserver {
     std::vector<std::vector<Candidate>> populations;
     void onGeneration(const GenerationReport& r) override { populations.push_back(r.population); }
 };
-
-std::vector<double> ranks(const std::vector<double>& v) {
-    std::vector<size_t> o(v.size());
-    std::iota(o.begin(), o.end(), size_t{0});
-    std::sort(o.begin(), o.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
-    std::vector<double> r(v.size());
-    for (size_t i = 0; i < o.size(); ++i) r[o[i]] = double(i);
-    return r;
-}
-
-double spearman(const std::vector<double>& a, const std::vector<double>& b) {
-    const auto ra = ranks(a), rb = ranks(b);
-    const double n = double(a.size());
-    double d2 = 0;
-    for (size_t i = 0; i < ra.size(); ++i) d2 += (ra[i] - rb[i]) * (ra[i] - rb[i]);
-    return 1.0 - 6.0 * d2 / (n * (n * n - 1.0));
-}
 
 }  // namespace
 

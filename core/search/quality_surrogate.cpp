@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 
 #include "core/space/arch_metrics.h"
 #include "core/space/sub_config.h"
+#include "core/util/rank_correlation.h"
 
 namespace hat {
 
@@ -48,32 +48,6 @@ std::vector<double> backward(const Matrix& l, const std::vector<double>& z) {
         x[i] = s / l[i][i];
     }
     return x;
-}
-
-std::vector<double> ranks(const std::vector<double>& v) {
-    std::vector<size_t> order(v.size());
-    std::iota(order.begin(), order.end(), size_t{0});
-    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
-    std::vector<double> r(v.size());
-    for (size_t i = 0; i < order.size();) {
-        size_t j = i;
-        while (j + 1 < order.size() && v[order[j + 1]] == v[order[i]]) ++j;
-        for (size_t k = i; k <= j; ++k) r[order[k]] = 0.5 * double(i + j);  // ties share their mean rank
-        i = j + 1;
-    }
-    return r;
-}
-
-double pearson(const std::vector<double>& a, const std::vector<double>& b) {
-    const double n = double(a.size());
-    const double ma = std::accumulate(a.begin(), a.end(), 0.0) / n, mb = std::accumulate(b.begin(), b.end(), 0.0) / n;
-    double sab = 0, saa = 0, sbb = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        sab += (a[i] - ma) * (b[i] - mb);
-        saa += (a[i] - ma) * (a[i] - ma);
-        sbb += (b[i] - mb) * (b[i] - mb);
-    }
-    return saa > 0 && sbb > 0 ? sab / std::sqrt(saa * sbb) : 0.0;
 }
 
 }  // namespace
@@ -193,7 +167,7 @@ void QualitySurrogate::fit() {
             weights_ = w;
             ridge_ = lambda;
             looRmse_ = std::sqrt(err / double(n));
-            looSpearman_ = pearson(ranks(loo), ranks(y));
+            looSpearman_ = spearman(loo, y);
         }
     }
 }

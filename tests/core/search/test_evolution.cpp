@@ -7,23 +7,12 @@
 #include "core/search/evolution.h"
 #include "core/space/arch_metrics.h"
 #include "support/fixtures.h"
+#include "support/synthetic_search.h"
 
 using namespace hat;
 using namespace hat::test;
 
 namespace {
-
-DesignSpace space0() { return DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml")); }
-
-struct SizeLatency : LatencySource {
-    DesignSpace space = space0();
-    int calls = 0;
-    LatencyBound latency(const Gene& g) override {
-        ++calls;
-        const double ms = hatParameterCount(geneToConfig(g, space), space.qkvDim) / 1e6;  // 1 ms per M
-        return {ms, ms * 1.1};
-    }
-};
 
 // Loss prefers parameters in the decoder and penalises arbitrary attention a little: the optimum
 // under a limit is not just "the biggest".
@@ -41,11 +30,6 @@ struct SyntheticLoss : FitnessSource {
         }
         return out;
     }
-};
-
-struct Recorder : EvolutionObserver {
-    std::vector<GenerationReport> reports;
-    void onGeneration(const GenerationReport& r) override { reports.push_back(r); }
 };
 
 EvolutionSettings settings(double limit, uint64_t seed) {

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
 #include <set>
@@ -11,14 +12,14 @@
 #include "core/search/quality_surrogate.h"
 #include "core/space/arch_metrics.h"
 #include "core/space/sampling.h"
+#include "core/util/rank_correlation.h"
 #include "support/fixtures.h"
+#include "support/synthetic_search.h"
 
 using namespace hat;
 using namespace hat::test;
 
 namespace {
-
-DesignSpace space0() { return DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml")); }
 
 // A loss built from the architecture alone, as the supernet's roughly is: more width and depth
 // help, the decoder's more, with a per-layer effect of the decoder's ffn width.
@@ -29,29 +30,6 @@ double knownLoss(const SubConfig& c) {
     return f;
 }
 
-double spearman(const std::vector<double>& a, const std::vector<double>& b) {
-    auto ranks = [](const std::vector<double>& v) {
-        std::vector<size_t> o(v.size());
-        std::iota(o.begin(), o.end(), size_t{0});
-        std::sort(o.begin(), o.end(), [&](size_t x, size_t y) { return v[x] < v[y]; });
-        std::vector<double> r(v.size());
-        for (size_t i = 0; i < o.size(); ++i) r[o[i]] = double(i);
-        return r;
-    };
-    const auto ra = ranks(a), rb = ranks(b);
-    const double n = double(a.size());
-    double d2 = 0;
-    for (size_t i = 0; i < ra.size(); ++i) d2 += (ra[i] - rb[i]) * (ra[i] - rb[i]);
-    return 1.0 - 6.0 * d2 / (n * (n * n - 1.0));
-}
-
-struct SizeLatency : LatencySource {
-    DesignSpace space = space0();
-    LatencyBound latency(const Gene& g) override {
-        const double ms = hatParameterCount(geneToConfig(g, space), space.qkvDim) / 1e6;
-        return {ms, ms * 1.1};
-    }
-};
 struct KnownLoss : FitnessSource {
     DesignSpace space = space0();
     int evaluated = 0;
@@ -64,16 +42,19 @@ struct KnownLoss : FitnessSource {
         return out;
     }
 };
-struct Recorder : EvolutionObserver {
-    std::vector<GenerationReport> reports;
-    void onGeneration(const GenerationReport& r) override { reports.push_back(r); }
-};
-
 }  // namespace
 
 class TestQualitySurrogate : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void spearmanOfKnownOrderings() {
+        QCOMPARE(spearman({1, 2, 3, 4}, {10, 20, 30, 40}), 1.0);
+        QCOMPARE(spearman({1, 2, 3, 4}, {4, 3, 2, 1}), -1.0);
+        // Ties share their mean rank: ranks (0.5, 0.5, 2) against (0, 1, 2) give 1.5 / sqrt(3).
+        QVERIFY(std::abs(spearman({1, 1, 2}, {1, 2, 3}) - 1.5 / std::sqrt(3.0)) < 1e-12);
+        QCOMPARE(spearman({5, 5, 5}, {1, 2, 3}), 0.0);  // a constant says nothing
+    }
+
     void featuresAreTheUsedLayersChoices() {
         const DesignSpace s = space0();
         const QualitySurrogate q(s);
@@ -187,18 +168,13 @@ private Q_SLOTS:
             for (int g = 0; g <= stopAfter; ++g) again.remember(full.reports[size_t(g)].population);
             Recorder tail;
             again.run(full.reports[size_t(stopAfter)].next, &tail);
-            QCOMPARE(tail.reports.back().population.size(), full.reports.back().population.size());
-            for (size_t k = 0; k < tail.reports.back().population.size(); ++k)
-                QCOMPARE(tail.reports.back().population[k].gene, full.reports.back().population[k].gene);
+            QVERIFY(sameGenes(tail.reports.back().population, full.reports.back().population));
         }
         // Without what it measured before, the resumed run breeds differently: the test can fail.
         Evolution forgetful(space0(), s, lat, loss);
         Recorder tail;
         forgetful.run(full.reports[3].next, &tail);
-        bool same = true;
-        for (size_t k = 0; k < tail.reports.back().population.size(); ++k)
-            same = same && tail.reports.back().population[k].gene == full.reports.back().population[k].gene;
-        QVERIFY(!same);
+        QVERIFY(!sameGenes(tail.reports.back().population, full.reports.back().population));
     }
 
     void fewerScoredChildrenMakeSmallerPopulations() {
@@ -226,8 +202,7 @@ private Q_SLOTS:
         for (int g = 0; g <= 2; ++g) again.remember(rec.reports[size_t(g)].population);
         Recorder tail;
         again.run(rec.reports[2].next, &tail);
-        for (size_t k = 0; k < tail.reports.back().population.size(); ++k)
-            QCOMPARE(tail.reports.back().population[k].gene, rec.reports.back().population[k].gene);
+        QVERIFY(sameGenes(tail.reports.back().population, rec.reports.back().population));
     }
 
     void settingsRefuseABadPool() {
