@@ -15,9 +15,12 @@
 //   pool N  the evolution with the quality surrogate: N times the children bred, the best
 //           predicted scored (EvolutionSettings::surrogatePool); "N/S" scores only S children a
 //           generation (surrogateScored); one row per --pools entry.
+//   ...r    with racing (EvolutionSettings::racing): "1r" is racing alone, "4r" racing with pool
+//           4. Sentences count what the stopped races evaluated.
+// Every seed runs plain and then each method, so the machine's drift touches all alike.
 //
 //   bench_time_to_answer [--devices a,b] [--seeds 5] [--generations 30] [--population 125]
-//                        [--sentences 64] [--threads 1] [--pools 4,4/25]
+//                        [--sentences 64] [--threads 1] [--pools 4,4/25,1r]
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -75,7 +78,7 @@ std::pair<RunFigures, BestSoFar> searchRun(const std::string& dir, const std::st
     const SearchOutcome out = w.search(device, s, false, &timeline);
     RunFigures f;
     f.evaluations = out.computed;
-    f.sentences = double(out.computed) * sentences;
+    f.sentences = (double(out.computed) + out.raced * w.fitness().racedShare()) * sentences;
     f.finalBest = out.best.fitness;
     f.seconds = out.seconds;
     return {f, timeline};
@@ -104,7 +107,12 @@ int main(int argc, char** argv) {
     keepFreedMemory();
     std::vector<std::string> devices;
     int seeds = 5, sentences = 64, threads = 1;
-    std::vector<std::pair<int, int>> pools{{4, 0}};
+    struct Method {
+        int pool = 1, scored = 0;
+        bool racing = false;
+        std::string name;
+    };
+    std::vector<Method> methods{{4, 0, false, "pool 4"}};
     EvolutionSettings s;  // HAT's settings by default
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -114,11 +122,18 @@ int main(int argc, char** argv) {
         else if (a == "--sentences") sentences = std::stoi(next());
         else if (a == "--threads") threads = std::stoi(next());
         else if (a == "--pools") {
-            // "4" (pool 4, every child bred scored as without it) or "4/25" (25 scored)
-            pools.clear();
-            for (const auto& p : split(next())) {
+            // "4" (pool 4, every child bred scored as without it), "4/25" (25 scored), "...r" racing
+            methods.clear();
+            for (std::string p : split(next())) {
+                Method m;
+                m.racing = p.back() == 'r';
+                if (m.racing) p.pop_back();
                 const size_t slash = p.find('/');
-                pools.emplace_back(std::stoi(p.substr(0, slash)), slash == std::string::npos ? 0 : std::stoi(p.substr(slash + 1)));
+                m.pool = std::stoi(p.substr(0, slash));
+                m.scored = slash == std::string::npos ? 0 : std::stoi(p.substr(slash + 1));
+                m.name = m.pool == 1 ? std::string(m.racing ? "racing" : "plain") : "pool " + p;
+                if (m.pool > 1 && m.racing) m.name += "+race";
+                methods.push_back(m);
             }
         }
         else if (a == "--generations") s.generations = std::stoi(next());
@@ -151,8 +166,10 @@ int main(int argc, char** argv) {
             limit = midRangeLimit(w, device);
         }
         s.maxLatencyMs = limit;
+        // Per seed: plain, then every method.
         std::vector<RunFigures> plain;
         std::vector<BestSoFar> timelines;
+        std::vector<std::vector<std::pair<RunFigures, BestSoFar>>> byMethod(methods.size());
         for (int seed = 1; seed <= seeds; ++seed) {
             s.seed = uint64_t(seed);
             auto [f, t] = searchRun(root + "/run", device, s, sentences);
@@ -161,6 +178,18 @@ int main(int argc, char** argv) {
             std::fflush(stdout);
             plain.push_back(f);
             timelines.push_back(std::move(t));
+            for (size_t m = 0; m < methods.size(); ++m) {
+                EvolutionSettings ms = s;
+                ms.surrogatePool = methods[m].pool;
+                ms.surrogateScored = methods[m].scored;
+                ms.racing = methods[m].racing;
+                auto run = searchRun(root + "/run", device, ms, sentences);
+                std::printf("    %s %s seed %d: %.0f s, %.0f computed, %.0f sentences, best %.4f\n", device.c_str(),
+                            methods[m].name.c_str(), seed, run.first.seconds, run.first.evaluations,
+                            run.first.sentences, run.first.finalBest);
+                std::fflush(stdout);
+                byMethod[m].push_back(std::move(run));
+            }
         }
         std::vector<double> finals;
         for (const auto& f : plain) finals.push_back(f.finalBest);
@@ -185,23 +214,13 @@ int main(int argc, char** argv) {
             hat.push_back(h);
         }
         std::vector<std::pair<std::string, std::vector<RunFigures>>> pooled;
-        for (const auto& [pool, scored] : pools) {
-            EvolutionSettings ps = s;
-            ps.surrogatePool = pool;
-            ps.surrogateScored = scored;
-            const std::string name = "pool " + std::to_string(pool) + (scored ? "/" + std::to_string(scored) : "");
+        for (size_t m = 0; m < methods.size(); ++m) {
             std::vector<RunFigures> runs;
-            for (int seed = 1; seed <= seeds; ++seed) {
-                ps.seed = uint64_t(seed);
-                auto [f, t] = searchRun(root + "/run", device, ps, sentences);
+            for (auto& [f, t] : byMethod[m]) {
                 f.secondsToReference = t.secondsToReach(reference);
-                std::printf("    %s %s seed %d: %.0f s, %.0f computed, best %.4f, reference after %.0f s\n",
-                            device.c_str(), name.c_str(), seed, f.seconds, f.evaluations, f.finalBest,
-                            f.secondsToReference);
-                std::fflush(stdout);
                 runs.push_back(f);
             }
-            pooled.emplace_back(name, std::move(runs));
+            pooled.emplace_back(methods[m].name, std::move(runs));
         }
         std::printf("%s at %.1f ms: reference best %.4f (median final of plain)\n", device.c_str(), limit, reference);
         std::printf("  %-9s %11s %11s %12s %10s\n", "method", "evaluations", "sentences", "to reference", "final best");

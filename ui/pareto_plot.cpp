@@ -164,7 +164,8 @@ void ParetoPlot::setPoints(const std::vector<EvaluatedPoint>& points) {
 
 void ParetoPlot::addGeneration(const GenerationReport& report) {
     for (const Candidate& c : report.population) {
-        if (index_.count(c.gene) || !std::isfinite(c.fitness)) continue;
+        // A raced child's loss is only a bound: it is not a point (nor an evaluation).
+        if (c.raced || index_.count(c.gene) || !std::isfinite(c.fitness)) continue;
         index_[c.gene] = points_.size();
         points_.push_back({c.gene, c.fitness, std::nullopt, c.latency.ms, c.latency.upperMs});
         y_.push_back(computeY(points_.back()));

@@ -74,7 +74,8 @@ QVariant PopulationModel::data(const QModelIndex& index, int role) const {
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Rank: return index.row() + 1;
-        case ValidLoss: return QString::number(c.fitness, 'f', 4);
+        // A raced child's loss is only known to be above this bound.
+        case ValidLoss: return (c.raced ? QStringLiteral("\u2265 ") : QString()) + QString::number(c.fitness, 'f', 4);
         case Latency: return QString::number(c.latency.ms, 'f', 1);
         case UpperLatency: return QString::number(c.latency.upperMs, 'f', 1);
         case Params: return QString::number(r.paramsM, 'f', 1);
@@ -85,6 +86,11 @@ QVariant PopulationModel::data(const QModelIndex& index, int role) const {
         return QVariant::fromValue(Qt::Alignment(Qt::AlignRight | Qt::AlignVCenter));
     }
     if (role == Qt::ToolTipRole && index.column() == Summary) return r.summary;
+    if (role == Qt::ToolTipRole && index.column() == ValidLoss && c.raced) {
+        return tr("Stopped early by racing: its loss is at least %1, worse than every parent's, so it "
+                  "could not become a parent. Not stored as an evaluation.")
+            .arg(c.fitness, 0, 'f', 4);
+    }
     return {};
 }
 

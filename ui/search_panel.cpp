@@ -185,11 +185,13 @@ void SearchPanel::onFinished(JobId job, const SearchOutcome& out) {
     progress_->setValue(out.cancelled ? 0 : 1);
     progress_->setFormat(out.cancelled ? tr("Cancelled")
                                        : tr("Done in %1").arg(formatDuration(out.seconds)));
+    const QString raced = out.raced > 0 ? tr(", %1 stopped early").arg(out.raced) : QString();
     const QString line =
-        tr("Search %1: %2 generations, %3 evaluated, %4 reused, best loss %5 at %6 ms")
+        tr("Search %1: %2 generations, %3 evaluated%4, %5 reused, best loss %6 at %7 ms")
             .arg(out.cancelled ? tr("cancelled") : tr("finished"))
             .arg(out.generations)
             .arg(out.computed)
+            .arg(raced)
             .arg(out.reused)
             .arg(out.best.fitness, 0, 'f', 4)
             .arg(out.best.latency.ms, 0, 'f', 1);

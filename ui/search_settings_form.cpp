@@ -73,6 +73,14 @@ SearchSettingsForm::SearchSettingsForm(LimitModel* limit, QWidget* parent)
            "architecture the search has scored, and score only the most promising on the "
            "SuperTransformer. Off: HAT's evolution, every child scored.")
             .arg(kSurrogatePool));
+    racing_ = new QCheckBox(tr("Stop children that cannot become parents"), this);
+    racing_->setObjectName("racingCheck");
+    racing_->setToolTip(
+        tr("Racing: score a child a few batches of the fitness set at a time and stop once its "
+           "loss is, by %1 standard errors, worse than every parent's. A stopped child is shown "
+           "as a bound (\u2265) and is not stored as an evaluation. Off: every child is scored "
+           "on the whole fitness set.")
+            .arg(EvolutionSettings{}.raceSigmas));
     auto_ = new QCheckBox(tr("Auto re-search when the limit moves"), this);
     auto_->setObjectName("autoResearchCheck");
     auto_->setToolTip(
@@ -100,6 +108,8 @@ SearchSettingsForm::SearchSettingsForm(LimitModel* limit, QWidget* parent)
     layout->addWidget(note(this, tr("only the safe side of the predictor's 90% interval counts")));
     layout->addWidget(surrogate_);
     layout->addWidget(note(this, tr("only the children a loss model ranks best are scored")));
+    layout->addWidget(racing_);
+    layout->addWidget(note(this, tr("a child clearly worse than every parent is stopped early")));
     layout->addWidget(auto_);
     layout->addWidget(note(this, tr("a warm search when a limit drag ends or Enter is pressed")));
     restore();
@@ -123,6 +133,7 @@ SearchSettingsForm::SearchSettingsForm(LimitModel* limit, QWidget* parent)
     connect(start_, &QComboBox::currentIndexChanged, this, [this] { remember(); });
     connect(auto_, &QCheckBox::toggled, this, [this] { remember(); });
     connect(surrogate_, &QCheckBox::toggled, this, [this] { remember(); });
+    connect(racing_, &QCheckBox::toggled, this, [this] { remember(); });
     connect(upper_, &QCheckBox::toggled, limit_, &LimitModel::setUseUpper);
     connect(limit_, &LimitModel::useUpperChanged, upper_, &QCheckBox::setChecked);
 }
@@ -139,6 +150,7 @@ void SearchSettingsForm::restore() {
     s.generations = st.value("search/generations", 10).toInt();
     s.seed = st.value("search/seed", 1).toULongLong();
     s.surrogatePool = st.value("search/surrogate", kDefaultSurrogatePool > 1).toBool() ? kSurrogatePool : 1;
+    s.racing = st.value("search/racing", kDefaultRacing).toBool();
     const int threads = st.value("search/threads", 1).toInt();
     const bool cold = st.value("search/cold", false).toBool();
     const bool autoResearch = st.value("search/autoResearch", true).toBool();
@@ -166,6 +178,7 @@ void SearchSettingsForm::remember() const {
     st.setValue("search/cold", start_->currentIndex() == 1);
     st.setValue("search/autoResearch", auto_->isChecked());
     st.setValue("search/surrogate", surrogate_->isChecked());
+    st.setValue("search/racing", racing_->isChecked());
 }
 
 EvolutionSettings SearchSettingsForm::settings() const {
@@ -179,6 +192,7 @@ EvolutionSettings SearchSettingsForm::settings() const {
     s.maxLatencyMs = limit_->value();
     s.constrainUpperBound = limit_->useUpper();
     s.surrogatePool = surrogate_->isChecked() ? kSurrogatePool : 1;
+    s.racing = racing_->isChecked();
     return s;
 }
 
@@ -193,6 +207,10 @@ void SearchSettingsForm::setSettings(const EvolutionSettings& s) {
     {
         const QSignalBlocker e(surrogate_);
         surrogate_->setChecked(s.surrogatePool > 1);
+    }
+    {
+        const QSignalBlocker e(racing_);
+        racing_->setChecked(s.racing);
     }
     remember();
 }

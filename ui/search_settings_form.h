@@ -1,7 +1,8 @@
 #pragma once
 // The search's settings as a form: population and how it is bred, generations, seed, threads,
 // warm or cold start, whether the limit bounds the 90% upper end (shown from and written to the
-// LimitModel), whether a quality model screens the children (the surrogate), and auto re-search;
+// LimitModel), whether a quality model screens the children (the surrogate), whether children
+// race (stopped once clearly worse than every parent), and auto re-search;
 // one line under each field says what it does. Remembered in
 // QSettings as they change.
 #include <QWidget>
@@ -47,6 +48,7 @@ class SearchSettingsForm : public QWidget {
     QCheckBox* upper_ = nullptr;
     QCheckBox* auto_ = nullptr;
     QCheckBox* surrogate_ = nullptr;
+    QCheckBox* racing_ = nullptr;
 };
 
 }  // namespace hat::ui

@@ -146,7 +146,7 @@ const CommandSpec& searchSpec() {
             "evolutionary search for the best SubTransformer under a device's latency limit",
             "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] "
             "[--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] "
-            "[--surrogate-pool N | --no-surrogate] "
+            "[--surrogate-pool N | --no-surrogate] [--racing | --no-racing] [--race-sigmas S] "
             "[--resume RUN] [--threads T] [--json]",
             "Every evaluation and generation is stored in the workspace as it finishes: a killed "
             "run continues with --resume (refused while another live process runs it). "
@@ -174,6 +174,12 @@ const CommandSpec& searchSpec() {
                          "the window's quality model uses " + std::to_string(kSurrogatePool) + ")",
                          std::to_string(kDefaultSurrogatePool)),
              switchOption("--no-surrogate", "HAT's evolution: every child bred is scored (--surrogate-pool 1)"),
+             switchOption("--racing", std::string("stop a child's evaluation once it is clearly worse than every parent") +
+                                          (kDefaultRacing ? " (the default)" : "")),
+             switchOption("--no-racing", std::string("score every child on the whole fitness set") +
+                                             (kDefaultRacing ? "" : " (the default)")),
+             valueOption("--race-sigmas", "S", "racing's margin in standard errors of the predicted loss",
+                         shownDefault(s.raceSigmas)),
              valueOption("--resume", "RUN", "continue run RUN from its last stored generation"),
              valueOption("--threads", "T", "compute threads, 0 for LibTorch's own choice", "0"),
              switchOption("--json", "print JSON instead of YAML (no progress lines)"),
@@ -212,6 +218,9 @@ int cmdSearch(const std::vector<std::string>& argv) {
             throw UsageError("--no-surrogate and --surrogate-pool exclude each other");
         }
         s.surrogatePool = args.has("--no-surrogate") ? 1 : args.getInt("--surrogate-pool", kDefaultSurrogatePool);
+        if (args.has("--racing") && args.has("--no-racing")) throw UsageError("--racing and --no-racing exclude each other");
+        s.racing = args.has("--racing") || (kDefaultRacing && !args.has("--no-racing"));
+        s.raceSigmas = args.getDouble("--race-sigmas", s.raceSigmas);
         out = w.search(args.require("--device"), s, !args.has("--cold"), nullptr, cancel, progress);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -235,7 +244,11 @@ int cmdSearch(const std::vector<std::string>& argv) {
         j["search_seconds"] = out.seconds;
         j["evaluations_computed"] = out.computed;
         j["evaluations_reused"] = out.reused;
-        j["surrogate_pool"] = settingsFromJson(w.run(out.runId)->settingsJson).surrogatePool;
+        const EvolutionSettings stored = settingsFromJson(w.run(out.runId)->settingsJson);
+        j["surrogate_pool"] = stored.surrogatePool;
+        j["racing"] = stored.racing;
+        j["race_sigmas"] = stored.raceSigmas;
+        j["evaluations_raced"] = out.raced;
         j["yaml"] = subConfigToYaml(geneToConfig(out.best.gene, space));
         std::cout << j.dump(2) << "\n";
     } else {

@@ -5,6 +5,7 @@
 //    (the model is small: parallel architectures scale, parallel matrix products do not);
 //  - architectures with the same encoder genes share one encoder pass (a small LRU cache);
 //  - the loss is formed from decoder features block by block, never as a full logits matrix.
+// And one way to do less: racing (race_rule.h) stops a candidate that cannot beat a threshold.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -12,11 +13,22 @@
 #include <vector>
 
 #include "core/data/batching.h"
+#include "core/eval/race_rule.h"
 #include "core/eval/validation.h"
 #include "core/model/super_transformer.h"
 #include "core/util/progress.h"
 
 namespace hat {
+
+// One candidate's race: its full loss, or where it was stopped.
+struct RaceOutcome {
+    bool raced = false;          // stopped early: only `lowerBound` is known of its loss
+    ValidLoss loss;              // the full loss when not raced
+    double lowerBound = 0.0;     // bits per token: the full loss when not raced
+    double share = 1.0;          // of the fitness set's target tokens evaluated
+    std::vector<double> bounds;  // the race's lower bound after each batch it evaluated but the last
+    SentenceLosses sentenceLoss; // per batch, per sentence (nats); empty lists for batches not run
+};
 
 class FitnessEvaluator {
 public:
@@ -38,6 +50,21 @@ public:
     std::vector<std::optional<ValidLoss>> evaluate(const std::vector<SubConfig>& configs,
                                                    const CancelToken* cancel = nullptr,
                                                    const ResultCallback& onResult = {});
+
+    // Racing needs a reference profile: the mean sentence losses of `reference` (evaluated fully
+    // here, on the worker threads).
+    void setRaceReference(const std::vector<SubConfig>& reference, RaceSettings settings = {},
+                          const CancelToken* cancel = nullptr);
+    bool canRace() const;
+    void setRaceSettings(RaceSettings settings);  // only when canRace()
+    const RaceRule& raceRule() const;  // only when canRace()
+
+    using RaceCallback = std::function<void(size_t index, const RaceOutcome& outcome)>;
+    // As evaluate(), with each candidate stopped once the race rule's bound is above `threshold`
+    // (bits per token; +inf races nothing and returns every sentence's loss). Needs canRace().
+    std::vector<std::optional<RaceOutcome>> race(const std::vector<SubConfig>& configs, double threshold,
+                                                 const CancelToken* cancel = nullptr,
+                                                 const RaceCallback& onResult = {});
 
     void setThreads(int threads);
     int threads() const;

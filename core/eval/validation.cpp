@@ -12,23 +12,41 @@ std::vector<EncoderOutput> encodeBatches(SuperTransformer& model, const SubConfi
     return out;
 }
 
+BatchLoss batchLoss(SuperTransformer& model, const SubConfig& config, const torch::Tensor& outputWeight,
+                    const Batch& b, const EncoderOutput& encoded, double labelSmoothing, bool perSentence) {
+    // (T, B, d) -> (B, T, d): rows in the target's order.
+    const auto features = model->decodeFeatures(b.prevOutput, encoded, config).transpose(0, 1);
+    BatchLoss out;
+    const LossSums s = labelSmoothedLossFromFeatures(features, outputWeight, b.target, labelSmoothing,
+                                                     model->options().padIdx,
+                                                     perSentence ? &out.sentenceLoss : nullptr);
+    out.lossSum = s.loss.item<double>();
+    out.nllSum = s.nll.item<double>();
+    out.ntokens = s.ntokens;
+    return out;
+}
+
+ValidLoss validLossOf(const std::vector<BatchLoss>& batches) {
+    double lossSum = 0.0, nllSum = 0.0;
+    int64_t ntokens = 0;
+    for (const BatchLoss& b : batches) {
+        lossSum += b.lossSum;
+        nllSum += b.nllSum;
+        ntokens += b.ntokens;
+    }
+    return {toBase2PerToken(lossSum, ntokens), toBase2PerToken(nllSum, ntokens), ntokens};
+}
+
 ValidLoss decoderLoss(SuperTransformer& model, const SubConfig& config,
                       const std::vector<Batch>& batches, const std::vector<EncoderOutput>& encoded,
                       double labelSmoothing) {
-    double lossSum = 0.0, nllSum = 0.0;
-    int64_t ntokens = 0;
     const auto weight = model->outputWeight(config);
+    std::vector<BatchLoss> sums;
+    sums.reserve(batches.size());
     for (size_t i = 0; i < batches.size(); ++i) {
-        const auto& b = batches[i];
-        // (T, B, d) -> (B, T, d): rows in the target's order.
-        const auto features = model->decodeFeatures(b.prevOutput, encoded[i], config).transpose(0, 1);
-        const LossSums s = labelSmoothedLossFromFeatures(features, weight, b.target, labelSmoothing,
-                                                         model->options().padIdx);
-        lossSum += s.loss.item<double>();
-        nllSum += s.nll.item<double>();
-        ntokens += s.ntokens;
+        sums.push_back(batchLoss(model, config, weight, batches[i], encoded[i], labelSmoothing, false));
     }
-    return {toBase2PerToken(lossSum, ntokens), toBase2PerToken(nllSum, ntokens), ntokens};
+    return validLossOf(sums);
 }
 
 ValidLoss validLoss(SuperTransformer& model, const SubConfig& config,

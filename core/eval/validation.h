@@ -23,6 +23,17 @@ ValidLoss validLoss(SuperTransformer& model, const SubConfig& config,
 // neither touches module state, so threads may call them side by side.
 std::vector<EncoderOutput> encodeBatches(SuperTransformer& model, const SubConfig& config,
                                          const std::vector<Batch>& batches);
+// One batch of the above: loss and NLL sums in nats, and each sentence's loss (batch row order).
+struct BatchLoss {
+    double lossSum = 0.0, nllSum = 0.0;
+    int64_t ntokens = 0;
+    std::vector<double> sentenceLoss;  // filled only when asked for
+};
+BatchLoss batchLoss(SuperTransformer& model, const SubConfig& config, const torch::Tensor& outputWeight,
+                    const Batch& batch, const EncoderOutput& encoded, double labelSmoothing, bool perSentence);
+// The loss of whole batches' sums, added in the order given (decoderLoss's order).
+ValidLoss validLossOf(const std::vector<BatchLoss>& batches);
+
 ValidLoss decoderLoss(SuperTransformer& model, const SubConfig& config,
                       const std::vector<Batch>& batches, const std::vector<EncoderOutput>& encoded,
                       double labelSmoothing = 0.1);

@@ -3,6 +3,8 @@
 // fitness (HAT_SPEC §6).
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace hat {
 
 struct LossSums {
@@ -22,9 +24,11 @@ LossSums labelSmoothedLossFromLogits(const torch::Tensor& logits, const torch::T
 // target ids (N): the logits are formed a block of rows at a time, so the (N, V) matrix never
 // exists. Pad rows are skipped. Uses log p = logit - logsumexp, equal to the above up to float
 // rounding; about twice as fast (fits in cache, no large allocations). For evaluation only.
+// With `sentenceLoss`, it also receives the label-smoothed loss of each row of `target` (B, T)
+// (a sentence), in nats; the sums above are formed exactly as without it.
 LossSums labelSmoothedLossFromFeatures(const torch::Tensor& features, const torch::Tensor& weight,
                                        const torch::Tensor& target, double epsilon,
-                                       int64_t padIdx);
+                                       int64_t padIdx, std::vector<double>* sentenceLoss = nullptr);
 
 // What HAT logs: sum / ntokens / ln 2 (bits per token).
 double toBase2PerToken(double sumNats, int64_t ntokens);

@@ -34,6 +34,13 @@ size_t pick(std::mt19937_64& rng, size_t n) { return static_cast<size_t>(rng() %
 
 }  // namespace
 
+std::vector<Score> FitnessSource::race(const std::vector<Gene>& genes, const RaceRequest&,
+                                       const CancelToken* cancel) {
+    std::vector<Score> out;
+    for (double f : fitness(genes, cancel)) out.push_back({f, false});
+    return out;
+}
+
 void EvolutionSettings::validate() const {
     if (population <= 0 || parents <= 0 || generations < 0) throw Error("search sizes must be positive");
     if (parents + mutations + crossovers != population) {
@@ -44,6 +51,7 @@ void EvolutionSettings::validate() const {
     if (mutationProb < 0 || mutationProb > 1) throw Error("mutation probability must be in [0, 1]");
     if (!(maxLatencyMs > 0)) throw Error("the latency limit must be a positive number of milliseconds");
     if (surrogatePool < 1 || surrogatePool > 64) throw Error("the surrogate pool must be from 1 to 64 children per child scored");
+    if (!(raceSigmas >= 0.5 && raceSigmas <= 10)) throw Error("the racing margin must be from 0.5 to 10 standard errors");
     if (surrogateScored < 0 || surrogateScored > mutations + crossovers) {
         throw Error("the children scored with the surrogate must be from 0 to mutations + crossovers (" +
                     std::to_string(mutations + crossovers) + ")");
@@ -159,7 +167,9 @@ std::vector<Gene> Evolution::breed(const std::vector<Candidate>& ranked, std::mt
 }
 
 void Evolution::remember(const std::vector<Candidate>& scored) {
-    for (const Candidate& c : scored) surrogate_.add(c.gene, c.fitness);
+    for (const Candidate& c : scored) {
+        if (!c.raced) surrogate_.add(c.gene, c.fitness);  // a raced loss is only a bound
+    }
 }
 
 EvolutionResult Evolution::run(EvolutionState state, EvolutionObserver* observer, const CancelToken* cancel) {
@@ -171,7 +181,17 @@ EvolutionResult Evolution::run(EvolutionState state, EvolutionObserver* observer
             result.cancelled = true;
             return result;
         }
-        const std::vector<double> fit = fitness_.fitness(state.population, cancel);
+        // From generation 1 the population starts with the parents bred from (breed() puts them
+        // first), against whose worst the children race.
+        std::vector<Score> fit;
+        if (settings_.racing && gen > 0) {
+            RaceRequest race;
+            race.exact = std::min<size_t>(settings_.parents, state.population.size());
+            race.sigmas = settings_.raceSigmas;
+            fit = fitness_.race(state.population, race, cancel);
+        } else {
+            for (double f : fitness_.fitness(state.population, cancel)) fit.push_back({f, false});
+        }
         if (cancel && cancel->cancelled()) {
             result.cancelled = true;
             return result;
@@ -179,7 +199,8 @@ EvolutionResult Evolution::run(EvolutionState state, EvolutionObserver* observer
         std::vector<Candidate> ranked(state.population.size());
         for (size_t i = 0; i < ranked.size(); ++i) {
             ranked[i].gene = state.population[i];
-            ranked[i].fitness = fit.at(i);
+            ranked[i].fitness = fit.at(i).fitness;
+            ranked[i].raced = fit.at(i).raced;
             ranked[i].latency = latency_.latency(ranked[i].gene);
         }
         // Stable: equal fitness keeps population order, so runs are reproducible.

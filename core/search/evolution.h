@@ -23,6 +23,8 @@ namespace hat {
 // 0.002 bound.
 inline constexpr int kSurrogatePool = 4;
 inline constexpr int kDefaultSurrogatePool = 1;
+// Racing in `hat search` and the window unless switched off.
+inline constexpr bool kDefaultRacing = false;
 
 struct EvolutionSettings {
     int population = 125;
@@ -43,6 +45,12 @@ struct EvolutionSettings {
     // split between mutations and crossovers in their proportion (0: mutations + crossovers).
     // Fewer scored children make a generation cheaper; the population is parents + these.
     int surrogateScored = 0;
+    // Racing (issue 19): from generation 1 on, a child is evaluated on part of the fitness set
+    // and stopped once its loss is, by `raceSigmas` standard errors, above the worst parent's: it
+    // cannot become a parent. Parents and the answer are then what they would be without it,
+    // unless the statistical bound fails.
+    bool racing = false;
+    double raceSigmas = 3.0;
     void validate() const;
 };
 
@@ -52,16 +60,33 @@ struct LatencySource {
     virtual LatencyBound latency(const Gene& gene) = 0;
 };
 
+// A gene's score in a race: its fitness, or (raced) a lower bound of it.
+struct Score {
+    double fitness = std::numeric_limits<double>::quiet_NaN();
+    bool raced = false;
+};
+
+// How a generation may be raced: its first `exact` genes (the parents) are scored exactly; every
+// other may stop once, by `sigmas` standard errors, it is worse than the worst of them.
+struct RaceRequest {
+    size_t exact = 0;
+    double sigmas = 3.0;
+};
+
 // Validation loss of genes (lower is better). Implementations reuse stored evaluations.
 struct FitnessSource {
     virtual ~FitnessSource() = default;
     virtual std::vector<double> fitness(const std::vector<Gene>& genes, const CancelToken* cancel) = 0;
+    // Racing: this default scores every gene exactly (a source that cannot stop early).
+    virtual std::vector<Score> race(const std::vector<Gene>& genes, const RaceRequest& request,
+                                    const CancelToken* cancel);
 };
 
 struct Candidate {
     Gene gene;
     double fitness = std::numeric_limits<double>::quiet_NaN();
     LatencyBound latency;
+    bool raced = false;  // stopped early: `fitness` is a lower bound, above every parent's
 };
 
 // Everything needed to continue a search: the population of generation `generation` (not yet

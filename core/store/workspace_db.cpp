@@ -84,6 +84,11 @@ const char* kMigrations[] = {
     ALTER TABLE search_run ADD COLUMN owner_host TEXT;
     ALTER TABLE search_run ADD COLUMN heartbeat REAL;
     )sql",
+    // 5: members a race stopped early (issue 19): their fitness is a lower bound, above every
+    // parent's. Older members were all scored in full.
+    R"sql(
+    ALTER TABLE generation_member ADD COLUMN raced INTEGER NOT NULL DEFAULT 0;
+    )sql",
 };
 constexpr int kMigrationCount = sizeof(kMigrations) / sizeof(kMigrations[0]);
 static_assert(kMigrationCount == WorkspaceDb::kSchemaVersion, "one migration per schema version");
@@ -718,11 +723,12 @@ void WorkspaceDb::writeGeneration(int64_t runId, const GenerationReport& r, cons
         Statement g(db_, "INSERT INTO generation(run_id, number, last, seconds, next_population, next_rng) VALUES(?, ?, ?, ?, ?, ?)");
         g.bind(1, runId).bind(2, static_cast<int64_t>(r.generation)).bind(3, static_cast<int64_t>(r.last))
             .bind(4, r.seconds).bind(5, populationText(r.next.population)).bind(6, r.next.rngState).step();
-        Statement m(db_, "INSERT INTO generation_member(run_id, number, rank, gene, fitness, latency_ms, upper_ms) VALUES(?, ?, ?, ?, ?, ?, ?)");
+        Statement m(db_, "INSERT INTO generation_member(run_id, number, rank, gene, fitness, latency_ms, upper_ms, raced) VALUES(?, ?, ?, ?, ?, ?, ?, ?)");
         for (size_t i = 0; i < r.population.size(); ++i) {
             const Candidate& c = r.population[i];
             m.bind(1, runId).bind(2, static_cast<int64_t>(r.generation)).bind(3, static_cast<int64_t>(i))
-                .bind(4, geneToText(c.gene)).bind(5, c.fitness).bind(6, c.latency.ms).bind(7, c.latency.upperMs).step();
+                .bind(4, geneToText(c.gene)).bind(5, c.fitness).bind(6, c.latency.ms).bind(7, c.latency.upperMs)
+                .bind(8, static_cast<int64_t>(c.raced)).step();
             m.reset();
         }
         if (r.last) {
@@ -757,13 +763,13 @@ std::optional<EvolutionState> WorkspaceDb::resumeState(int64_t runId) {
 }
 
 std::vector<Candidate> WorkspaceDb::generationMembers(int64_t runId, int generation) {
-    Statement s(db_, "SELECT gene, fitness, latency_ms, upper_ms FROM generation_member WHERE run_id = ? AND number = ? ORDER BY rank");
+    Statement s(db_, "SELECT gene, fitness, latency_ms, upper_ms, raced FROM generation_member WHERE run_id = ? AND number = ? ORDER BY rank");
     s.bind(1, runId).bind(2, static_cast<int64_t>(generation));
     std::vector<Candidate> out;
     while (s.step()) {
         const std::string where = "search run " + std::to_string(runId) + " generation " + std::to_string(generation) +
                                   " member " + std::to_string(out.size() + 1);
-        out.push_back({storedGene(s.text(0), where), s.real(1), {s.real(2), s.real(3)}});
+        out.push_back({storedGene(s.text(0), where), s.real(1), {s.real(2), s.real(3)}, s.integer(4) != 0});
     }
     return out;
 }

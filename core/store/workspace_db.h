@@ -87,7 +87,7 @@ struct RunClaim {
 
 class WorkspaceDb {
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     // Opens (and with `create`, creates) the database and brings its schema up to date. An
     // existing file is looked at before SQLite may write it: an empty file, one that is not

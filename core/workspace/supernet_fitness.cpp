@@ -1,5 +1,6 @@
 #include "core/workspace/supernet_fitness.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -97,8 +98,26 @@ struct SupernetFitness::Impl {
     TokenizedCorpus data;
     std::vector<std::string> references;
     int64_t supernetId = 0, fitnessSetId = 0;
-    int computed = 0, reused = 0;
+    int computed = 0, reused = 0, raced = 0;
+    double racedShareSum = 0.0;
+    // Raced genes' bounds after each batch they ran, this object's life. Thresholds only fall
+    // within a run, so a gene raced again stops where a new race would: at the first bound above
+    // the new threshold (the same number, whether the run was resumed or not).
+    std::map<Gene, std::vector<double>> racedBounds;
 };
+
+std::vector<Gene> raceReferenceGenes(const DesignSpace& space) {
+    const auto choices = space.geneChoices();
+    std::vector<Gene> out(3, Gene(choices.size()));
+    for (size_t k = 0; k < choices.size(); ++k) {
+        out[0][k] = *std::min_element(choices[k].begin(), choices[k].end());
+        out[2][k] = *std::max_element(choices[k].begin(), choices[k].end());
+        std::vector<int> sorted = choices[k];
+        std::sort(sorted.begin(), sorted.end());
+        out[1][k] = sorted[sorted.size() / 2];
+    }
+    return out;
+}
 
 SupernetFitness::SupernetFitness(const std::string& checkpoint, const FitnessSetOptions& o, WorkspaceDb& db)
     : d(std::make_unique<Impl>()) {
@@ -174,6 +193,81 @@ std::vector<double> SupernetFitness::fitness(const std::vector<Gene>& genes, con
     return out;
 }
 
+std::vector<Score> SupernetFitness::race(const std::vector<Gene>& genes, const RaceRequest& request,
+                                         const CancelToken* cancel) {
+    std::vector<Score> out(genes.size());
+    const size_t exact = std::min(request.exact, genes.size());
+    const std::vector<Gene> head(genes.begin(), genes.begin() + static_cast<std::ptrdiff_t>(exact));
+    const std::vector<double> headFitness = fitness(head, cancel);
+    double threshold = -std::numeric_limits<double>::infinity();
+    for (size_t i = 0; i < exact; ++i) {
+        out[i].fitness = headFitness[i];
+        if (std::isfinite(headFitness[i])) threshold = std::max(threshold, headFitness[i]);
+    }
+    if (isCancelled(cancel) || exact == genes.size()) return out;
+    if (!std::isfinite(threshold)) {  // nothing to race against: score exactly
+        const std::vector<Gene> rest(genes.begin() + static_cast<std::ptrdiff_t>(exact), genes.end());
+        const std::vector<double> f = fitness(rest, cancel);
+        for (size_t i = 0; i < rest.size(); ++i) out[exact + i].fitness = f[i];
+        return out;
+    }
+    // Stored evaluations and earlier races answer first; the rest race, once per distinct gene.
+    std::map<Gene, std::vector<size_t>> pending;
+    std::vector<Gene> todo;
+    for (size_t i = exact; i < genes.size(); ++i) {
+        const Gene key = canonicalGene(genes[i], d->space);
+        if (auto known = d->db->evaluation(d->supernetId, d->fitnessSetId, key)) {
+            out[i].fitness = *known;
+            ++d->reused;
+            continue;
+        }
+        const auto bounds = d->racedBounds.find(key);
+        if (bounds != d->racedBounds.end()) {
+            const auto stop = std::find_if(bounds->second.begin(), bounds->second.end(),
+                                           [&](double b) { return b > threshold; });
+            if (stop != bounds->second.end()) {
+                out[i] = {*stop, true};
+                continue;
+            }
+        }
+        auto& slots = pending[key];
+        if (slots.empty()) todo.push_back(key);
+        slots.push_back(i);
+    }
+    if (todo.empty()) return out;
+    d->evaluator->setThreads(computeThreads());
+    RaceSettings settings;
+    settings.sigmas = request.sigmas;
+    if (!d->evaluator->canRace()) {
+        std::vector<SubConfig> reference;
+        for (const Gene& g : raceReferenceGenes(d->space)) reference.push_back(geneToConfig(g, d->space));
+        d->evaluator->setRaceReference(reference, settings, cancel);
+        if (isCancelled(cancel)) return out;
+    }
+    d->evaluator->setRaceSettings(settings);
+    std::vector<SubConfig> configs;
+    configs.reserve(todo.size());
+    for (const Gene& g : todo) configs.push_back(geneToConfig(g, d->space));
+    // As fitness(): each full loss stored the moment it is known, on this thread.
+    const auto outcomes = d->evaluator->race(configs, threshold, cancel, [&](size_t k, const RaceOutcome& o) {
+        if (!o.raced) d->db->addEvaluations(d->supernetId, d->fitnessSetId, {{todo[k], o.loss.loss, std::nullopt}});
+    });
+    for (size_t k = 0; k < todo.size(); ++k) {
+        if (!outcomes[k]) continue;
+        const RaceOutcome& o = *outcomes[k];
+        const Score score{o.raced ? o.lowerBound : o.loss.loss, o.raced};
+        for (size_t slot : pending[todo[k]]) out[slot] = score;
+        if (o.raced) {
+            d->racedBounds[todo[k]] = o.bounds;
+            ++d->raced;
+            d->racedShareSum += o.share;
+        } else {
+            ++d->computed;
+        }
+    }
+    return out;
+}
+
 std::vector<double> SupernetFitness::bleu(const std::vector<Gene>& genes, const ProgressSink& progress,
                                           const CancelToken* cancel) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -207,5 +301,7 @@ int64_t SupernetFitness::supernetId() const { return d->supernetId; }
 int64_t SupernetFitness::fitnessSetId() const { return d->fitnessSetId; }
 int SupernetFitness::computed() const { return d->computed; }
 int SupernetFitness::reused() const { return d->reused; }
+int SupernetFitness::raced() const { return d->raced; }
+double SupernetFitness::racedShare() const { return d->raced > 0 ? d->racedShareSum / d->raced : 0.0; }
 
 }  // namespace hat

@@ -46,6 +46,12 @@ public:
     ~SupernetFitness() override;
 
     std::vector<double> fitness(const std::vector<Gene>& genes, const CancelToken* cancel) override;
+    // Racing (race_rule.h): stored evaluations are looked up as always and every full loss is
+    // stored; a raced gene is not (its loss is unknown), but its bound is kept for this object's
+    // life, so a gene raced again against a threshold at or below its bound costs nothing. The
+    // first race evaluates the reference architectures of raceReferenceGenes() (not stored).
+    std::vector<Score> race(const std::vector<Gene>& genes, const RaceRequest& request,
+                            const CancelToken* cancel) override;
 
     // sacreBLEU (13a) of each gene's beam-search translations of the fitness set (beam 4, length
     // penalty 0.6, as HAT generates), looked up in the database first and stored there with the
@@ -58,11 +64,17 @@ public:
     int64_t fitnessSetId() const;
     int computed() const;  // evaluations run by this object
     int reused() const;    // answered from the database
+    int raced() const;     // races stopped early by this object
+    double racedShare() const;  // mean share of the fitness set the stopped races evaluated
 
 private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
+
+// Racing's reference profile comes from these: the space's smallest, middle and largest choice of
+// every gene (fixed, so every process and every resume races alike).
+std::vector<Gene> raceReferenceGenes(const DesignSpace& space);
 
 // SHA-256-free content hash (FNV-1a 64) of a file, hex: identifies checkpoints and fitness sets.
 std::string fileChecksum(const std::string& path);

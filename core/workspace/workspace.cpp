@@ -31,7 +31,8 @@ std::string settingsToJson(const EvolutionSettings& s) {
                           {"crossovers", s.crossovers}, {"generations", s.generations},
                           {"mutation_prob", s.mutationProb}, {"max_latency_ms", s.maxLatencyMs},
                           {"constrain_upper_bound", s.constrainUpperBound}, {"seed", s.seed},
-                          {"surrogate_pool", s.surrogatePool}, {"surrogate_scored", s.surrogateScored}}
+                          {"surrogate_pool", s.surrogatePool}, {"surrogate_scored", s.surrogateScored},
+                          {"racing", s.racing}, {"race_sigmas", s.raceSigmas}}
         .dump();
 }
 
@@ -49,6 +50,8 @@ EvolutionSettings settingsFromJson(const std::string& text) {
     s.seed = j.at("seed");
     s.surrogatePool = j.value("surrogate_pool", 1);  // runs from before issue 19: HAT's evolution
     s.surrogateScored = j.value("surrogate_scored", 0);
+    s.racing = j.value("racing", false);  // runs from before racing scored every child in full
+    s.raceSigmas = j.value("race_sigmas", 3.0);
     return s;
 }
 
@@ -495,7 +498,7 @@ SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSetti
     SearchOutcome out;
     try {
         SupernetFitness& f = fitness();
-        const int computed0 = f.computed(), reused0 = f.reused();
+        const int computed0 = f.computed(), reused0 = f.reused(), raced0 = f.raced();
         LatencyAdapter lat;
         lat.w = this;
         lat.device = name;
@@ -531,6 +534,7 @@ SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSetti
         out.cancelled = r.cancelled;
         out.computed = f.computed() - computed0;
         out.reused = f.reused() - reused0;
+        out.raced = f.raced() - raced0;
     } catch (...) {
         // Marked failed and let go only while it is still ours: a run taken over is the new
         // owner's. A failure to say so (e.g. a full disk) must not hide the error itself.

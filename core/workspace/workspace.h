@@ -50,6 +50,7 @@ struct SearchOutcome {
     bool cancelled = false;
     double seconds = 0.0;
     int computed = 0, reused = 0;  // fitness evaluations run vs looked up
+    int raced = 0;                 // evaluations a race stopped early (not stored)
 };
 
 // How a workspace is opened. Read-only never writes the workspace or beside it (see

@@ -66,6 +66,20 @@ private Q_SLOTS:
         QCOMPARE(model.rowOf(Gene{1, 2, 3}), -1);
     }
 
+    void aRacedChildShowsItsLossAsABound() {
+        PopulationModel model;
+        model.setSpace(space);
+        auto pop = population(6, 5);
+        pop[4].raced = true;
+        model.setPopulation(pop, 1);
+        QCOMPARE(model.index(4, PopulationModel::ValidLoss).data().toString(),
+                 QString::fromUtf8("\u2265 ") + QString::number(pop[4].fitness, 'f', 4));
+        QVERIFY(model.index(4, PopulationModel::ValidLoss).data(Qt::ToolTipRole).toString().contains("racing"));
+        QCOMPARE(model.index(4, PopulationModel::ValidLoss).data(PopulationModel::SortRole).toDouble(), pop[4].fitness);
+        QCOMPARE(model.index(3, PopulationModel::ValidLoss).data().toString(), QString::number(pop[3].fitness, 'f', 4));
+        QVERIFY(model.index(3, PopulationModel::ValidLoss).data(Qt::ToolTipRole).isNull());
+    }
+
     void sortsNumericallyAndFilters() {
         PopulationModel model;
         model.setSpace(space);

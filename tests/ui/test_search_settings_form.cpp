@@ -34,11 +34,25 @@ class TestSearchSettingsForm : public QObject {
         QCOMPARE(form.settings().surrogatePool, 1);
     }
 
+    void racingIsOneCheckboxSayingWhatItStops() {
+        LimitModel limit;
+        SearchSettingsForm form(&limit);
+        auto* check = form.findChild<QCheckBox*>("racingCheck");
+        QVERIFY(check);
+        QCOMPARE(check->isChecked(), kDefaultRacing);
+        QCOMPARE(form.settings().racing, kDefaultRacing);
+        QVERIFY(check->toolTip().contains("3 standard errors"));
+        check->setChecked(!kDefaultRacing);
+        QCOMPARE(form.settings().racing, !kDefaultRacing);
+        check->setChecked(kDefaultRacing);
+    }
+
     void everyFieldIsRememberedForTheNextStart() {
         {
             LimitModel limit;
             SearchSettingsForm form(&limit);
             form.findChild<QCheckBox*>("surrogateCheck")->setChecked(true);
+            form.findChild<QCheckBox*>("racingCheck")->setChecked(!kDefaultRacing);
             form.findChild<QSpinBox*>("threadsSpin")->setValue(2);
             form.findChild<QComboBox*>("warmCombo")->setCurrentIndex(1);
             form.findChild<QSpinBox*>("generationsSpin")->setValue(7);
@@ -48,6 +62,7 @@ class TestSearchSettingsForm : public QObject {
         SearchSettingsForm again(&limit);
         QVERIFY(again.findChild<QCheckBox*>("surrogateCheck")->isChecked());
         QCOMPARE(again.settings().surrogatePool, kSurrogatePool);
+        QCOMPARE(again.settings().racing, !kDefaultRacing);
         // Read back before the form rewrote them (they once came back as their defaults).
         QCOMPARE(again.threads(), std::min(2, again.findChild<QSpinBox*>("threadsSpin")->maximum()));
         QVERIFY(!again.warm());

@@ -6,6 +6,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <stdexcept>
@@ -161,6 +162,67 @@ private Q_SLOTS:
             });
             QCOMPARE(m, std::string("disk full"));
             QCOMPARE(calls, 2);  // nothing delivered after the failure
+        }
+    }
+
+    void aRaceAgainstInfinityIsTheFullEvaluationWithEverySentence() {
+        FitnessEvaluator ev(model, batches, 1, 0);
+        QVERIFY(!ev.canRace());
+        QVERIFY_EXCEPTION_THROWN(ev.race(configs, 1.0), Error);
+        ev.setRaceReference({configs[6], configs[7]});
+        QVERIFY(ev.canRace());
+        const auto plain = ev.evaluate(configs);
+        const auto raced = ev.race(configs, std::numeric_limits<double>::infinity());
+        for (size_t i = 0; i < configs.size(); ++i) {
+            QVERIFY(!raced[i]->raced);
+            QCOMPARE(raced[i]->loss.loss, plain[i]->loss);  // the same sums in the same order
+            QCOMPARE(raced[i]->lowerBound, plain[i]->loss);
+            QCOMPARE(raced[i]->share, 1.0);
+            // Each sentence's loss: one per batch row, adding up to the whole.
+            double sum = 0.0;
+            QCOMPARE(raced[i]->sentenceLoss.size(), batches.size());
+            for (size_t b = 0; b < batches.size(); ++b) {
+                QCOMPARE(raced[i]->sentenceLoss[b].size(), static_cast<size_t>(batches[b].target.size(0)));
+                for (double x : raced[i]->sentenceLoss[b]) {
+                    QVERIFY(x > 0);
+                    sum += x;
+                }
+            }
+            const double bits = toBase2PerToken(sum, plain[i]->ntokens);
+            QVERIFY2(std::abs(bits - plain[i]->loss) < 1e-5, qPrintable(QString::number(bits - plain[i]->loss)));
+        }
+    }
+
+    void aRaceStopsOnlyWhatItsBoundPutsAboveTheThreshold() {
+        FitnessEvaluator one(model, batches, 1, 0), two(model, batches, 2, 4);
+        one.setRaceReference({configs[6], configs[7]});
+        two.setRaceReference({configs[6], configs[7]});
+        const auto plain = one.evaluate(configs);
+        std::vector<double> losses;
+        for (const auto& l : plain) losses.push_back(l->loss);
+        const double lowest = *std::min_element(losses.begin(), losses.end());
+        const double highest = *std::max_element(losses.begin(), losses.end());
+        // Far below every loss: all stop at the first batch that may stop; far above: none do.
+        for (const auto& o : one.race(configs, lowest - 0.5)) {
+            QVERIFY(o->raced);
+            QVERIFY(o->lowerBound > lowest - 0.5);
+            QVERIFY(o->share >= one.raceRule().settings().minShare && o->share < 1.0);
+        }
+        for (const auto& o : one.race(configs, highest + 0.5)) QVERIFY(!o->raced);
+        // At the median: what stops is bound above it, what does not is the exact loss; threads
+        // and a shared encoder change nothing.
+        std::vector<double> sorted = losses;
+        std::sort(sorted.begin(), sorted.end());
+        const double median = sorted[sorted.size() / 2];
+        const auto a = one.race(configs, median), b = two.race(configs, median);
+        for (size_t i = 0; i < configs.size(); ++i) {
+            QCOMPARE(a[i]->raced, b[i]->raced);
+            QCOMPARE(a[i]->lowerBound, b[i]->lowerBound);
+            if (a[i]->raced) {
+                QVERIFY(a[i]->lowerBound > median);
+            } else {
+                QCOMPARE(a[i]->loss.loss, losses[i]);
+            }
         }
     }
 };

@@ -2,10 +2,12 @@
 // rises with it, so the best gene under a limit sits on the limit.
 #include <QtTest>
 
+#include <algorithm>
 #include <set>
 
 #include "core/search/evolution.h"
 #include "core/space/arch_metrics.h"
+#include "core/util/error.h"
 #include "support/fixtures.h"
 #include "support/synthetic_search.h"
 
@@ -27,6 +29,25 @@ struct SyntheticLoss : FitnessSource {
             double f = 10.0 - hatParameterCount(c, 512) / 2e7 - c.decoderLayerNum * 0.05;
             for (int i = 0; i < c.decoderLayerNum; ++i) f += 0.01 * (c.decoderArbitraryEndeAttn[i] != -1);
             out.push_back(f);
+        }
+        return out;
+    }
+};
+
+// Races as a perfect bound would: a gene worse than the worst of the first `exact` stops with a
+// lower bound between that threshold and its loss.
+struct RacingLoss : SyntheticLoss {
+    std::vector<RaceRequest> requests;
+    int racedCount = 0;
+    std::vector<Score> race(const std::vector<Gene>& genes, const RaceRequest& request, const CancelToken*) override {
+        requests.push_back(request);
+        const std::vector<double> f = fitness(genes, nullptr);
+        const double threshold = *std::max_element(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(request.exact));
+        std::vector<Score> out;
+        for (size_t i = 0; i < genes.size(); ++i) {
+            const bool raced = i >= request.exact && f[i] > threshold;
+            racedCount += raced;
+            out.push_back({raced ? 0.5 * (threshold + f[i]) : f[i], raced});
         }
         return out;
     }
@@ -144,6 +165,44 @@ private Q_SLOTS:
         const EvolutionResult r = evo.run(evo.initialState(), &obs, &token);
         QVERIFY(r.cancelled);
         QCOMPARE(r.generations, 3);
+    }
+    void racingWithAnExactBoundKeepsParentsAndAnswer() {
+        SizeLatency lat;
+        SyntheticLoss plainLoss;
+        RacingLoss racingLoss;
+        EvolutionSettings s = settings(40.0, 3);
+        Evolution plain(space0(), s, lat, plainLoss);
+        s.racing = true;
+        s.raceSigmas = 2.5;
+        Evolution racing(space0(), s, lat, racingLoss);
+        Recorder a, b;
+        const EvolutionResult ra = plain.run(plain.initialState(), &a);
+        const EvolutionResult rb = racing.run(racing.initialState(), &b);
+        QCOMPARE(rb.best.gene, ra.best.gene);
+        QCOMPARE(rb.best.fitness, ra.best.fitness);
+        // Generation 0 has no parents to race against; every later one races its children.
+        QCOMPARE(racingLoss.requests.size(), size_t(s.generations));
+        for (const RaceRequest& r : racingLoss.requests) {
+            QCOMPARE(r.exact, size_t(s.parents));
+            QCOMPARE(r.sigmas, 2.5);
+        }
+        QVERIFY(racingLoss.racedCount > 0);
+        for (size_t g = 0; g < a.reports.size(); ++g) {
+            const auto& pa = a.reports[g].population;
+            const auto& pb = b.reports[g].population;
+            const std::vector<Candidate> parentsA(pa.begin(), pa.begin() + s.parents);
+            const std::vector<Candidate> parentsB(pb.begin(), pb.begin() + s.parents);
+            QVERIFY(sameGenes(parentsA, parentsB));
+            for (int i = 0; i < s.parents; ++i) QVERIFY(!pb[i].raced);
+            QCOMPARE(int(std::count_if(pb.begin(), pb.end(), [](const Candidate& c) { return c.raced; })) > 0, g > 0);
+        }
+    }
+    void aRacingMarginOutsideItsRangeIsRefused() {
+        SizeLatency lat;
+        SyntheticLoss loss;
+        EvolutionSettings s = settings(40.0, 3);
+        s.raceSigmas = 0.1;
+        QVERIFY_EXCEPTION_THROWN(Evolution(space0(), s, lat, loss), Error);
     }
     void impossibleLimitIsAClearError() {
         SizeLatency lat;

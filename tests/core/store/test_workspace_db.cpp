@@ -33,10 +33,10 @@ QByteArray fileHash(const std::string& p) {
 }
 DesignSpace space0() { return DesignSpace::loadYaml(sourcePath("data/spaces/space0.yml")); }
 // Takes a file back to what a schema-3 build wrote: search runs without start state or owner.
-const char* kDropSchema4 =
+const char* kDropSchemas4And5 =
     "ALTER TABLE search_run DROP COLUMN start_population; ALTER TABLE search_run DROP COLUMN start_rng; "
     "ALTER TABLE search_run DROP COLUMN owner_pid; ALTER TABLE search_run DROP COLUMN owner_host; "
-    "ALTER TABLE search_run DROP COLUMN heartbeat;";
+    "ALTER TABLE search_run DROP COLUMN heartbeat; ALTER TABLE generation_member DROP COLUMN raced;";
 bool sameOwner(const RunOwner& a, const RunOwner& b) {
     return a.pid == b.pid && a.host == b.host && a.heartbeat == b.heartbeat;
 }
@@ -229,7 +229,7 @@ private Q_SLOTS:
         {  // Back to what a schema-1 build wrote.
             sqlite3* raw = nullptr;
             QCOMPARE(sqlite3_open(path("v1.db").c_str(), &raw), SQLITE_OK);
-            QCOMPARE(sqlite3_exec(raw, kDropSchema4, nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(raw, kDropSchemas4And5, nullptr, nullptr, nullptr), SQLITE_OK);
             QCOMPARE(sqlite3_exec(raw, "DROP TABLE measurement; ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 1", nullptr, nullptr, nullptr), SQLITE_OK);
             sqlite3_close(raw);
         }
@@ -288,7 +288,7 @@ private Q_SLOTS:
         {  // Back to what a schema-2 build wrote.
             sqlite3* raw = nullptr;
             QCOMPARE(sqlite3_open(path("v2.db").c_str(), &raw), SQLITE_OK);
-            QCOMPARE(sqlite3_exec(raw, kDropSchema4, nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(raw, kDropSchemas4And5, nullptr, nullptr, nullptr), SQLITE_OK);
             QCOMPARE(sqlite3_exec(raw, "ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 2",
                                   nullptr, nullptr, nullptr),
                      SQLITE_OK);
@@ -378,7 +378,7 @@ private Q_SLOTS:
         {
             sqlite3* raw = nullptr;
             QCOMPARE(sqlite3_open(path("old.db").c_str(), &raw), SQLITE_OK);
-            QCOMPARE(sqlite3_exec(raw, kDropSchema4, nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(raw, kDropSchemas4And5, nullptr, nullptr, nullptr), SQLITE_OK);
             QCOMPARE(sqlite3_exec(raw, "DROP TABLE measurement; ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 1",
                                   nullptr, nullptr, nullptr),
                      SQLITE_OK);
@@ -444,8 +444,8 @@ private Q_SLOTS:
         QCOMPARE(sql("INSERT INTO search_run (id, device_id, max_latency_ms, seed, settings, status) VALUES (1, " +
                      std::to_string(dev) + ", 100, 1, '{}', 'running');"
                      "INSERT INTO generation VALUES (1, 0, 0, 1.5, '" + goodText + ";" + hugeText + ";', 'rng');"
-                     "INSERT INTO generation_member VALUES (1, 0, 0, '" + goodText + "', 5.0, 10.0, 12.0);"
-                     "INSERT INTO generation_member VALUES (1, 0, 1, '" + hugeText + "', 4.0, 10.0, 12.0);"
+                     "INSERT INTO generation_member VALUES (1, 0, 0, '" + goodText + "', 5.0, 10.0, 12.0, 0);"
+                     "INSERT INTO generation_member VALUES (1, 0, 1, '" + hugeText + "', 4.0, 10.0, 12.0, 0);"
                      "INSERT INTO measurement (device_id, gene, encoder_ms, decoder_ms, encoder_sd_ms, decoder_sd_ms, protocol, "
                      "predicted_ms, lower_ms, upper_ms) VALUES (" + std::to_string(dev) + ", '" + hugeText + "', 1, 2, 0, 0, 'p', 3, 2, 4)"),
                  SQLITE_OK);
@@ -631,12 +631,12 @@ private Q_SLOTS:
         {  // Back to what a schema-3 build wrote.
             sqlite3* raw = nullptr;
             QCOMPARE(sqlite3_open(path("v3.db").c_str(), &raw), SQLITE_OK);
-            QCOMPARE(sqlite3_exec(raw, kDropSchema4, nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(raw, kDropSchemas4And5, nullptr, nullptr, nullptr), SQLITE_OK);
             QCOMPARE(sqlite3_exec(raw, "PRAGMA user_version = 3", nullptr, nullptr, nullptr), SQLITE_OK);
             sqlite3_close(raw);
         }
         WorkspaceDb db = WorkspaceDb::open(path("v3.db"));
-        QCOMPARE(db.schemaVersion(), 4);
+        QCOMPARE(db.schemaVersion(), WorkspaceDb::kSchemaVersion);
         const auto r = db.run(run);
         QVERIFY(r.has_value());
         QCOMPARE(r->seed, uint64_t(7));

@@ -21,6 +21,7 @@
 #include "core/workspace/workspace.h"
 #include "core/space/sampling.h"
 #include "core/model/compute_threads.h"
+#include "core/store/workspace_db.h"
 #include "support/fixtures.h"
 #include "support/tiny_supernet.h"
 
@@ -183,6 +184,55 @@ private Q_SLOTS:
         QCOMPARE(resumed.best.fitness, whole.best.fitness);
         QVERIFY(errorOf([&] { again.resume(cut.runId); }).find("nothing to resume") != std::string::npos);
         QVERIFY(errorOf([&] { again.device("gpu"); }).find("unknown device 'gpu'") != std::string::npos);
+    }
+    void aRacingRunStoresWhatItRacedAndResumesTheSame() {
+        Workspace w = Workspace::open(freshWorkspace("racing"));
+        const double limit = w.latency(kDevice, configToGene(SubConfig::largest(w.space()), w.space())).ms * 0.8;
+        EvolutionSettings s = small(limit, 4);
+        s.racing = true;
+        s.raceSigmas = 2.0;
+        const SearchOutcome whole = w.search(kDevice, s, false);
+        WorkspaceDb wholeDb = WorkspaceDb::openReadOnly(dir.filePath("racing/workspace.db").toStdString());
+        QCOMPARE(settingsFromJson(w.run(whole.runId)->settingsJson).racing, true);
+        QCOMPARE(settingsFromJson(w.run(whole.runId)->settingsJson).raceSigmas, 2.0);
+        // Each raced member is stored as raced, with a bound above every parent it raced against
+        // (the previous generation's best `parents`), and is not an evaluation.
+        int racedMembers = 0;
+        for (int g = 1; g <= s.generations; ++g) {
+            const auto before = wholeDb.generationMembers(whole.runId, g - 1);
+            const double worstParent = before[s.parents - 1].fitness;
+            const auto members = wholeDb.generationMembers(whole.runId, g);
+            for (size_t i = 0; i < members.size(); ++i) {
+                if (!members[i].raced) continue;
+                ++racedMembers;
+                QVERIFY(i >= size_t(s.parents));
+                QVERIFY(members[i].fitness > worstParent);
+            }
+        }
+        QCOMPARE(racedMembers, whole.raced);
+        QVERIFY(whole.raced > 0);
+        // Cut after generation 1 and resumed by a new process: the same answer.
+        Workspace cutW = Workspace::open(freshWorkspace("racing_cut"));
+        CancelToken token;
+        CancelAfter stop;
+        stop.token = &token;
+        stop.at = 1;
+        const SearchOutcome cut = cutW.search(kDevice, s, false, &stop, &token);
+        QVERIFY(cut.cancelled);
+        Workspace again = Workspace::open(dir.filePath("racing_cut").toStdString());
+        const SearchOutcome resumed = again.resume(cut.runId);
+        QCOMPARE(resumed.best.gene, whole.best.gene);
+        QCOMPARE(resumed.best.fitness, whole.best.fitness);
+        WorkspaceDb cutDb = WorkspaceDb::openReadOnly(dir.filePath("racing_cut/workspace.db").toStdString());
+        for (int g = 0; g <= s.generations; ++g) {
+            const auto a = cutDb.generationMembers(cut.runId, g), b = wholeDb.generationMembers(whole.runId, g);
+            QCOMPARE(a.size(), b.size());
+            for (size_t i = 0; i < a.size(); ++i) {
+                QCOMPARE(a[i].gene, b[i].gene);
+                QCOMPARE(a[i].fitness, b[i].fitness);
+                QCOMPARE(a[i].raced, b[i].raced);
+            }
+        }
     }
     void aRunStoppedInGenerationZeroResumesToTheSameResult() {
         const std::string fresh = freshWorkspace("ws-gen0"), reference = dir.filePath("ws-gen0-ref").toStdString();
@@ -423,6 +473,7 @@ private Q_SLOTS:
                                   "ALTER TABLE search_run DROP COLUMN owner_pid; "
                                   "ALTER TABLE search_run DROP COLUMN owner_host; "
                                   "ALTER TABLE search_run DROP COLUMN heartbeat; "
+                                  "ALTER TABLE generation_member DROP COLUMN raced; "
                                   "ALTER TABLE device DROP COLUMN predictor; PRAGMA user_version = 2",
                                   nullptr, nullptr, nullptr),
                      SQLITE_OK);
