@@ -104,6 +104,7 @@ struct SupernetFitness::Impl {
     // within a run, so a gene raced again stops where a new race would: at the first bound above
     // the new threshold (the same number, whether the run was resumed or not).
     std::map<Gene, std::vector<double>> racedBounds;
+    double racedSigmas = 0.0;  // the margin those bounds were formed with
 };
 
 std::vector<Gene> raceReferenceGenes(const DesignSpace& space) {
@@ -210,6 +211,10 @@ std::vector<Score> SupernetFitness::race(const std::vector<Gene>& genes, const R
         const std::vector<double> f = fitness(rest, cancel);
         for (size_t i = 0; i < rest.size(); ++i) out[exact + i].fitness = f[i];
         return out;
+    }
+    if (request.sigmas != d->racedSigmas) {  // bounds at another margin say nothing here
+        d->racedBounds.clear();
+        d->racedSigmas = request.sigmas;
     }
     // Stored evaluations and earlier races answer first; the rest race, once per distinct gene.
     std::map<Gene, std::vector<size_t>> pending;

@@ -1,10 +1,13 @@
 // Fitness from the SuperTransformer: equals the validation loss computed directly, is stored in
-// the workspace as it is computed, and is looked up instead of recomputed.
+// the workspace as it is computed, and is looked up instead of recomputed; a race stores only
+// what it scored in full.
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 
 #include "core/data/batching.h"
 #include "core/data/dictionary.h"
@@ -79,6 +82,58 @@ private Q_SLOTS:
         later.fitness({genes[7]}, nullptr);
         QCOMPARE(later.computed(), 0);
         QCOMPARE(later.reused(), 1);
+    }
+    void racesStoreOnlyWhatTheyScoredInFull() {
+        // The losses first, in a database of their own: the head is the 3 best of 15, so every
+        // other gene is worse than the head's worst and may be stopped.
+        std::mt19937_64 rng(4);
+        std::vector<Gene> genes;
+        for (int i = 0; i < 15; ++i) genes.push_back(sampleGene(space, rng));
+        std::vector<double> truth;
+        {
+            WorkspaceDb scratch = WorkspaceDb::open(dir.filePath("truth.db").toStdString(), true);
+            scratch.setSpace(space);
+            SupernetFitness all(ckpt, opts, scratch);
+            truth = all.fitness(genes, nullptr);
+        }
+        std::vector<size_t> order(genes.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return truth[a] < truth[b]; });
+        std::vector<Gene> ranked;
+        for (size_t i : order) ranked.push_back(genes[i]);
+        const double threshold = truth[order[2]];
+
+        WorkspaceDb db = WorkspaceDb::open(dir.filePath("race.db").toStdString(), true);
+        db.setSpace(space);
+        SupernetFitness fit(ckpt, opts, db);
+        RaceRequest request;
+        request.exact = 3;
+        request.sigmas = 1.0;
+        const std::vector<Score> scores = fit.race(ranked, request, nullptr);
+        QVERIFY(fit.raced() > 0);
+        QVERIFY(fit.racedShare() > 0 && fit.racedShare() < 1);
+        QCOMPARE(fit.computed() + fit.raced(), 15);
+        QCOMPARE(db.evaluationCount(fit.supernetId(), fit.fitnessSetId()), int64_t(fit.computed()));
+        for (size_t i = 0; i < ranked.size(); ++i) {
+            const auto stored = db.evaluation(fit.supernetId(), fit.fitnessSetId(), canonicalGene(ranked[i], space));
+            if (scores[i].raced) {
+                QVERIFY(i >= 3);
+                QVERIFY(scores[i].fitness > threshold);
+                QVERIFY(!stored);  // a bound is not an evaluation
+            } else {
+                QCOMPARE(scores[i].fitness, truth[order[i]]);
+                QVERIFY(stored);
+            }
+        }
+        // Raced again at the same threshold: answered from the bounds and the database.
+        const int computed = fit.computed(), raced = fit.raced();
+        const std::vector<Score> again = fit.race(ranked, request, nullptr);
+        QCOMPARE(fit.computed(), computed);
+        QCOMPARE(fit.raced(), raced);
+        for (size_t i = 0; i < ranked.size(); ++i) {
+            QCOMPARE(again[i].raced, scores[i].raced);
+            QCOMPARE(again[i].fitness, scores[i].fitness);
+        }
     }
     void wrongDictionaryIsRefused() {
         WorkspaceDb db = WorkspaceDb::open(dir.filePath("w2.db").toStdString(), true);
