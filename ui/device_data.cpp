@@ -22,8 +22,13 @@ DeviceData::DeviceData(SearchController* controller, QObject* parent)
 
 void DeviceData::fetch(const QString& device) {
     fetchPoints(device);
-    populationJob_ = controller_->requestLastPopulation(device);
+    fetchPopulation(device);
     fetchTrust(device);
+}
+
+void DeviceData::fetchPopulation(const QString& device) {
+    device_ = device;
+    populationJob_ = controller_->requestLastPopulation(device);
 }
 
 void DeviceData::fetchPoints(const QString& device) {

@@ -18,6 +18,7 @@ class DeviceData : public QObject {
     void fetch(const QString& device);
     void fetchPoints(const QString& device);
     void fetchTrust(const QString& device);
+    void fetchPopulation(const QString& device);  // the newest run's last generation and history
 
   Q_SIGNALS:
     void pointsReady(const PointSet& set);

@@ -28,6 +28,7 @@
 #include "ui/error_dialog.h"
 #include "ui/export_actions.h"
 #include "ui/help_dialogs.h"
+#include "ui/history_plot.h"
 #include "ui/jobs_controller.h"
 #include "ui/limit_model.h"
 #include "ui/limit_widget.h"
@@ -160,6 +161,10 @@ void MainWindow::createDocks() {
     log_ = new LogView;
     QDockWidget* logDock = addDock(tr("Log"), "logDock", log_, Qt::BottomDockWidgetArea);
     tabifyDockWidget(popDock, logDock);
+    history_ = new HistoryPlot;
+    history_->setMinimumSize(260, 150);
+    QDockWidget* historyDock = addDock(tr("History"), "historyDock", history_, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(popDock, historyDock);
     comparisonView_ = new DeviceComparisonView(controller_);
     comparisonDock_ = addDock(tr("Device Comparison"), "comparisonDock", scrolling(comparisonView_),
                               Qt::BottomDockWidgetArea);
@@ -250,6 +255,7 @@ void MainWindow::wire() {
     connect(data_, &DeviceData::pointsReady, this, &MainWindow::onPoints);
     connect(data_, &DeviceData::trustReady, trustPlot_, &TrustPlot::setTrust);
     connect(data_, &DeviceData::populationReady, this, [this](const StoredPopulation& p) {
+        history_->setHistory(p.runId, p.limitMs, p.history);
         if (searchPanel_->running() || p.members.empty()) return;  // the live one wins
         population_->setPopulation(p.members, p.generation);
         log(tr("%1: last stored search (run %2, under %3 ms), generation %4")
@@ -287,8 +293,12 @@ void MainWindow::wire() {
     connect(searchPanel_, &SearchPanel::generationArrived, this, [this](const GenerationReport& r) {
         plot_->addGeneration(r);
         population_->setPopulation(r.population, r.generation);
+        data_->fetchPopulation(currentDevice());  // the history, as stored
     });
     connect(searchPanel_, &SearchPanel::searchEnded, this, &MainWindow::onSearchEnded);
+    connect(history_, &HistoryPlot::generationClicked, this, [this](int generation) {
+        if (const GenerationSummary* g = history_->generation(generation)) selection_->select(g->best.gene);
+    });
     connect(searchPanel_, &SearchPanel::bleuEnded, this,
             [this] { data_->fetchPoints(currentDevice()); });
     connect(searchPanel_, &SearchPanel::message, this, &MainWindow::log);
@@ -366,6 +376,7 @@ void MainWindow::onWorkspaceOpened(const WorkspaceInfo& info) {
     plot_->setPoints({});
     plot_->clearGenerations();
     population_->setSpace(info.space);
+    history_->setSpace(info.space);
     population_->clear();
     archPanel_->setSpace(info.space);
     answer_->setWorkspace(&*info_);

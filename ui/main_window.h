@@ -26,6 +26,7 @@ class ExportActions;
 class JobsController;
 class LimitModel;
 class LimitWidget;
+class HistoryPlot;
 class LogView;
 class ParetoPlot;
 class PopulationModel;
@@ -77,6 +78,7 @@ class MainWindow : public QMainWindow {
     ArchitecturePanel* architecturePanel() const { return archPanel_; }
     ArchitectureView* architectureView() const;
     TrustPlot* trustPlot() const { return trustPlot_; }
+    HistoryPlot* historyPlot() const { return history_; }
     DeviceComparisonView* comparisonView() const { return comparisonView_; }
     QDockWidget* comparisonDock() const { return comparisonDock_; }
     PopulationPanel* populationPanel() const { return population_; }
@@ -132,6 +134,7 @@ class MainWindow : public QMainWindow {
     DeviceComparisonView* comparisonView_ = nullptr;
     QDockWidget* comparisonDock_ = nullptr;
     LogView* log_ = nullptr;
+    HistoryPlot* history_ = nullptr;
     WorkspaceStatus* status_ = nullptr;
     // Shown over the plot while the open workspace is read-only (see showAccess).
     QFrame* readOnlyBanner_ = nullptr;

@@ -231,6 +231,7 @@ JobId SearchController::requestLastPopulation(const QString& device) {
                 StoredGeneration last = w->ws->lastGeneration(run->id);
                 p.generation = last.generation;
                 p.members = std::move(last.members);
+                p.history = w->ws->runHistory(run->id);
             }
             deliver([this, id, p = std::move(p)] {
                 if (id == latestPopulation_) Q_EMIT populationReady(id, p);

@@ -63,6 +63,7 @@ struct StoredPopulation {
     double limitMs = 0.0;
     int generation = -1;
     std::vector<Candidate> members;  // best first
+    std::vector<GenerationSummary> history;  // every stored generation of that run
 };
 
 // How far a device's latency predictor can be trusted: its out-of-fold predictions on the rows it

@@ -774,6 +774,14 @@ std::vector<Candidate> WorkspaceDb::generationMembers(int64_t runId, int generat
     return out;
 }
 
+std::vector<double> WorkspaceDb::generationSeconds(int64_t runId) {
+    Statement s(db_, "SELECT seconds FROM generation WHERE run_id = ? ORDER BY number");
+    s.bind(1, runId);
+    std::vector<double> out;
+    while (s.step()) out.push_back(s.real(0));
+    return out;
+}
+
 int WorkspaceDb::generationCount(int64_t runId) {
     Statement s(db_, "SELECT count(*) FROM generation WHERE run_id = ?");
     s.bind(1, runId).step();

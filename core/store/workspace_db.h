@@ -179,6 +179,8 @@ public:
     std::optional<EvolutionState> resumeState(int64_t runId);
     std::vector<Candidate> generationMembers(int64_t runId, int generation);
     int generationCount(int64_t runId);
+    // Each stored generation's seconds, by generation number from 0.
+    std::vector<double> generationSeconds(int64_t runId);
 
     // Runs `f` in one transaction (BEGIN IMMEDIATE ... COMMIT, ROLLBACK on exception).
     template <typename F>

@@ -286,6 +286,27 @@ StoredGeneration Workspace::lastGeneration(int64_t runId) {
     return g;
 }
 
+std::vector<GenerationSummary> Workspace::runHistory(int64_t runId) {
+    std::vector<GenerationSummary> out;
+    const std::vector<double> seconds = d->db.generationSeconds(runId);
+    std::set<Gene> seen;
+    for (int g = 0; g < static_cast<int>(seconds.size()); ++g) {
+        const std::vector<Candidate> members = d->db.generationMembers(runId, g);
+        if (members.empty()) continue;
+        GenerationSummary s;
+        s.generation = g;
+        s.best = members.front();
+        s.bestSoFar = out.empty() ? s.best.fitness : std::min(out.back().bestSoFar, s.best.fitness);
+        s.seconds = seconds[static_cast<size_t>(g)];
+        for (const Candidate& c : members) {
+            s.newMembers += seen.insert(canonicalGene(c.gene, d->space)).second;
+            s.raced += c.raced;
+        }
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 std::string Workspace::runDevice(const RunRecord& run) {
     for (const DeviceRecord& dev : d->db.devices()) {
         if (dev.id == run.deviceId) return dev.name;

@@ -43,6 +43,16 @@ struct StoredGeneration {
     std::vector<Candidate> members;
 };
 
+// One generation of a stored run, for its history: how good it was and what it cost.
+struct GenerationSummary {
+    int generation = 0;
+    Candidate best;           // the generation's best (scored in full: parents and the best are)
+    double bestSoFar = 0.0;   // the run's best loss up to this generation
+    int newMembers = 0;       // members not in any earlier generation of the run
+    int raced = 0;            // members a race stopped early
+    double seconds = 0.0;     // time the generation took
+};
+
 struct SearchOutcome {
     int64_t runId = 0;
     Candidate best;
@@ -134,6 +144,8 @@ public:
     std::optional<RunRecord> run(int64_t runId);
     std::optional<RunRecord> latestRun(const std::string& device);
     StoredGeneration lastGeneration(int64_t runId);
+    // Every stored generation of a run, oldest first.
+    std::vector<GenerationSummary> runHistory(int64_t runId);
     // The device a run searched; hat::Error when the workspace no longer has it.
     std::string runDevice(const RunRecord& run);
 

@@ -211,6 +211,23 @@ private Q_SLOTS:
         }
         QCOMPARE(racedMembers, whole.raced);
         QVERIFY(whole.raced > 0);
+        // The run's history: one row a generation, from the stored members.
+        const std::vector<GenerationSummary> history = w.runHistory(whole.runId);
+        QCOMPARE(int(history.size()), s.generations + 1);
+        QCOMPARE(history[0].newMembers, s.population);
+        int racedInHistory = 0;
+        for (size_t g = 0; g < history.size(); ++g) {
+            const auto members = wholeDb.generationMembers(whole.runId, int(g));
+            QCOMPARE(history[g].generation, int(g));
+            QCOMPARE(history[g].best.gene, members.front().gene);
+            QCOMPARE(history[g].best.fitness, members.front().fitness);
+            QVERIFY(history[g].seconds > 0);
+            QVERIFY(history[g].newMembers <= s.population - (g > 0 ? s.parents : 0));
+            if (g > 0) QVERIFY(history[g].bestSoFar <= history[g - 1].bestSoFar);
+            racedInHistory += history[g].raced;
+        }
+        QCOMPARE(racedInHistory, whole.raced);
+        QCOMPARE(history.back().bestSoFar, whole.best.fitness);
         // Cut after generation 1 and resumed by a new process: the same answer.
         Workspace cutW = Workspace::open(freshWorkspace("racing_cut"));
         CancelToken token;
