@@ -18,17 +18,27 @@ HistoryPlot::HistoryPlot(QWidget* parent) : QCustomPlot(parent) {
     setObjectName("historyPlot");
     setMouseTracking(true);
     xAxis->setLabel(tr("Generation"));
-    yAxis->setLabel(tr("Validation loss (bits)"));
+    yAxis->setLabel(tr("Loss (bits)"));  // short: the dock is low
     yAxis2->setVisible(true);
-    yAxis2->setLabel(tr("New members"));
+    yAxis2->setLabel(tr("New"));
     plotLayout()->insertRow(0);
     title_ = new QCPTextElement(this, tr("No search stored for this device"), QFont(font().family(), 9));
     plotLayout()->addElement(0, 0, title_);
+    // Generations are whole numbers.
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    xAxis->setTicker(ticker);
+    // The legend in one row under the title: a dock is short, and inside the plot it hides bars.
     legend->setVisible(true);
     legend->setFont(QFont(font().family(), 7));
-    legend->setBrush(QColor(255, 255, 255, 170));
     legend->setIconSize(14, 8);
-    axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setFillOrder(QCPLegend::foColumnsFirst);
+    plotLayout()->insertRow(1);
+    plotLayout()->addElement(1, 0, legend);
+    plotLayout()->setRowStretchFactor(1, 0.001);
+    legend->setMargins(QMargins(4, 0, 4, 0));
 
     // Bars first, so the loss lines are drawn over them.
     scored_ = new QCPBars(xAxis, yAxis2);

@@ -27,6 +27,7 @@
 #include "ui/architecture_view.h"
 #include "ui/device_comparison_view.h"
 #include "ui/export_actions.h"
+#include "ui/history_plot.h"
 #include "ui/limit_model.h"
 #include "ui/limit_widget.h"
 #include "ui/main_window.h"
@@ -36,6 +37,7 @@
 #include "ui/selection_model.h"
 #include "ui/architecture_panel.h"
 #include "ui/new_workspace_dialog.h"
+#include "ui/history_plot.h"
 #include "ui/pareto_plot.h"
 #include "ui/population_model.h"
 #include "ui/search_controller.h"
@@ -600,6 +602,15 @@ private Q_SLOTS:
         QCOMPARE(w->architectureView()->elidedTexts(), 0);
         QVERIFY(w->plot()->grab().save(screenshotDir() + "/pareto_plot.png"));
         QVERIFY(w->findChild<QDockWidget*>("searchDock")->grab().save(screenshotDir() + "/search_panel.png"));
+        // The History tab: the search this test ran on the device, one point a generation.
+        QDockWidget* history = w->findChild<QDockWidget*>("historyDock");
+        QVERIFY(history != nullptr);
+        history->raise();
+        QTRY_VERIFY_WITH_TIMEOUT(!w->historyPlot()->history().empty(), 30000);
+        QVERIFY(w->historyPlot()->title().startsWith("Run "));
+        QTest::qWait(200);
+        QVERIFY(w->grab().save(screenshotDir() + "/history_in_window.png"));
+        pop->raise();
     }
 
     void createsAWorkspaceFromTheDialogsSettings() {
