@@ -13,6 +13,7 @@
 #include "core/latency/latency_dataset.h"
 #include "core/latency/latency_measure.h"
 #include "core/latency/latency_predictor.h"
+#include "core/latency/runtime.h"
 #include "core/space/design_space.h"
 #include "app/cli/interrupt.h"
 #include "core/space/subconfig_io.h"
@@ -91,7 +92,8 @@ const CommandSpec& latencyMeasureSpec() {
             "latency measure",
             "measure SubTransformers' latency on this machine into a latency dataset",
             "--space S.yml --out FILE.csv (--samples N [--seed N] | --arch ARCH.yml) [--threads T] "
-            "[--runs R] [--warmups W] [--src-len L] [--tgt-len L] [--beam B] [--vocab V] [--quiet]",
+            "[--runtime R] [--runs R] [--warmups W] [--src-len L] [--tgt-len L] [--beam B] [--vocab V] "
+            "[--quiet]",
             "Sampled architectures are measured one after another; an interrupted run resumes from "
             "the rows FILE.csv already holds when the same command is run again. Every row records "
             "the protocol it was measured with.",
@@ -103,6 +105,9 @@ const CommandSpec& latencyMeasureSpec() {
              valueOption("--arch", "ARCH.yml",
                          "measure this one SubTransformer instead of sampling"),
              valueOption("--threads", "T", "LibTorch threads", std::to_string(o.threads)),
+             valueOption("--runtime", "R",
+                         "how the SubTransformer is executed (hat latency runtimes lists them)",
+                         o.runtime),
              valueOption("--runs", "R", "timed runs per SubTransformer", std::to_string(o.runs)),
              valueOption("--warmups", "W", "untimed runs before them", std::to_string(o.warmups)),
              valueOption("--src-len", "L", "source sentence length in tokens",
@@ -130,6 +135,13 @@ int cmdLatencyMeasure(const std::vector<std::string>& argv) {
     o.tgtLen = args.getInt("--tgt-len", o.tgtLen);
     o.beam = args.getInt("--beam", o.beam);
     o.vocab = args.getInt("--vocab", o.vocab);
+    o.runtime = args.get("--runtime", o.runtime);
+    // Before the file is touched: an unknown runtime lists the known ones, one this machine
+    // cannot execute says why.
+    const RuntimeSupport support = runtimeSupport(o.runtime);
+    if (!support.executes) {
+        throw UsageError("--runtime " + o.runtime + " cannot be measured here: " + support.reason);
+    }
     if (o.threads < 1 || o.runs < 1 || o.warmups < 0 || o.srcLen < 1 || o.tgtLen < 1 ||
         o.beam < 1 || o.vocab < 8) {
         throw UsageError("--threads, --runs, lengths and --beam must be >= 1, --vocab >= 8");
@@ -242,10 +254,46 @@ int cmdLatencyDevices(const std::vector<std::string>& argv) {
         if (args.has("--json")) {
             all.push_back({{"id", d.id}, {"name", d.name}, {"hardware", d.hardware},
                            {"task", d.task}, {"local", d.local}, {"threads", d.threads},
+                           {"runtime", d.runtime},
                            {"space", d.spacePath}, {"dataset", d.datasetPath},
                            {"predictor", d.predictorPath}, {"provenance", d.provenance}});
         } else {
             std::printf("%-32s %s\n", d.id.c_str(), d.name.c_str());
+        }
+    }
+    if (args.has("--json")) std::cout << all.dump(2) << "\n";
+    return 0;
+}
+
+const CommandSpec& latencyRuntimesSpec() {
+    static const CommandSpec spec{
+        "latency runtimes",
+        "the runtimes a SubTransformer can be executed with, and which this machine supports",
+        "[--json]",
+        "A runtime is part of a device (local/1t/int8 is this machine, 1 thread, int8). A runtime "
+        "this machine cannot execute is listed with the reason; its latency is not claimed.",
+        {},
+        {switchOption("--json", "every runtime's id, precision, support and reason as JSON")},
+    };
+    return spec;
+}
+
+int cmdLatencyRuntimes(const std::vector<std::string>& argv) {
+    const Args args(argv, latencyRuntimesSpec());
+    args.expectPositional(0, "no positional arguments");
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& r : knownRuntimes()) {
+        const RuntimeSupport support = runtimeSupport(r.id);
+        if (args.has("--json")) {
+            nlohmann::json j{{"id", r.id},          {"name", r.name},
+                             {"precision", precisionName(r.precision)},
+                             {"detail", r.detail},  {"supported", support.executes}};
+            if (!support.executes) j["reason"] = support.reason;
+            all.push_back(j);
+        } else {
+            std::printf("%-14s %-5s %-10s %s\n", r.id.c_str(), precisionName(r.precision).c_str(),
+                        support.executes ? "supported" : "no", support.executes ? r.name.c_str()
+                                                                              : support.reason.c_str());
         }
     }
     if (args.has("--json")) std::cout << all.dump(2) << "\n";

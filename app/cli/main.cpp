@@ -36,6 +36,7 @@ const std::vector<Command>& commands() {
         {latencyDevicesSpec, cmdLatencyDevices},
         {latencyMeasureSpec, cmdLatencyMeasure},
         {latencyPredictSpec, cmdLatencyPredict},
+        {latencyRuntimesSpec, cmdLatencyRuntimes},
         {paretoSpec, cmdPareto},
         {predictorEvalSpec, cmdPredictorEval},
         {predictorTrainSpec, cmdPredictorTrain},

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "core/latency/runtime.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -36,22 +37,28 @@ std::string Device::resolve(const std::string& dataDir, const std::string& relat
     return dataDir.empty() ? relative : dataDir + "/" + relative;
 }
 
-Device localDevice(int threads) {
+Device localDevice(int threads, const std::string& runtime) {
+    const RuntimeSpec& r = findRuntime(runtime);
+    const bool fp32 = runtime == "fp32";
     Device d;
-    d.id = "local/" + std::to_string(threads) + "t";
-    d.name = "This machine, " + std::to_string(threads) + " thread" + (threads == 1 ? "" : "s");
+    d.id = "local/" + std::to_string(threads) + "t" + (fp32 ? "" : "/" + runtime);
+    d.name = "This machine, " + std::to_string(threads) + " thread" + (threads == 1 ? "" : "s") +
+             (fp32 ? "" : ", " + r.name);
     d.hardware = "this CPU (LibTorch)";
     d.local = true;
     d.threads = threads;
+    d.runtime = runtime;
     d.spacePath = "spaces/space0.yml";
     if (threads == 1) {
-        // The dataset measured for the repository (hat latency measure, 1 thread).
-        d.datasetPath = "latency/local/space0_1t.csv";
-        d.predictorPath = "latency/local/space0_1t.pt";
+        // The datasets measured for the repository (hat latency measure, 1 thread).
+        const std::string stem = "latency/local/space0_1t" + (fp32 ? "" : "_" + runtime);
+        d.datasetPath = stem + ".csv";
+        d.predictorPath = stem + ".pt";
     }
     d.provenance = "measured here with LibTorch in inference mode (hat latency measure): batch 1, "
                    "30 source tokens, 30 incremental decoder steps at beam 5 with the output "
-                   "projection; the protocol is recorded on every row";
+                   "projection; runtime " + runtime + " (" + r.detail +
+                   "); the protocol is recorded on every row";
     return d;
 }
 
@@ -74,9 +81,13 @@ std::vector<Device> builtinDevices() {
                        " timed runs each, PyTorch in training mode with autograd on";
         out.push_back(d);
     }
-    out.push_back(localDevice(1));
     const int all = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    if (all > 1) out.push_back(localDevice(all));
+    for (const int threads : {1, all}) {
+        if (threads == all && all == 1) break;
+        for (const auto& r : knownRuntimes()) {
+            if (r.hasKernels) out.push_back(localDevice(threads, r.id));
+        }
+    }
     return out;
 }
 

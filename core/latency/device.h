@@ -14,6 +14,7 @@ struct Device {
     std::string task;        // "wmt14.en-de" ... for HAT's devices, "" for local ones
     bool local = false;      // measured here with LibTorch
     int threads = 0;         // local devices: LibTorch intra-op threads
+    std::string runtime = "fp32";  // how it executes (runtime.h); HAT's devices are fp32 PyTorch
     // Paths relative to the repository's data/ directory ("" when there is none yet).
     std::string spacePath;      // design space its samples were drawn from
     std::string datasetPath;    // latency CSV (HAT's format)
@@ -24,10 +25,12 @@ struct Device {
     std::string resolve(const std::string& dataDir, const std::string& relative) const;
 };
 
-// HAT's eight measured devices, then this machine at 1 thread and at every hardware thread.
+// HAT's eight measured devices, then this machine at 1 thread and at every hardware thread, each
+// under every runtime LibTorch has kernels for (issue 16: a device is hardware x runtime x threads).
 std::vector<Device> builtinDevices();
-// This machine at `threads` LibTorch threads.
-Device localDevice(int threads);
+// This machine at `threads` LibTorch threads under `runtime`: "local/1t" (fp32),
+// "local/1t/int8", "local/2t/fp32-onednn", ...
+Device localDevice(int threads, const std::string& runtime = "fp32");
 // Throws hat::Error listing the known ids when `id` is not one of builtinDevices().
 Device findDevice(const std::string& id);
 

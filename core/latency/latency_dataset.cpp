@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/latency/dataset_tail.h"
+#include "core/latency/runtime.h"
 #include "core/util/error.h"
 #include "core/util/safe_write.h"
 
@@ -25,9 +26,9 @@ const char* const kFeatureColumns[10] = {
     "decoder_ende_attention_heads_avg", "decoder_arbitrary_ende_attn_avg"};
 const char* const kLatencyColumns[4] = {"latency_mean_encoder", "latency_mean_decoder",
                                         "latency_std_encoder", "latency_std_decoder"};
-const char* const kProtocolColumns[11] = {"warmups", "runs",  "trim_low", "trim_high",
-                                          "threads", "src_len", "tgt_len", "beam",
-                                          "vocab",   "machine", "gene"};
+const char* const kProtocolColumns[12] = {"warmups", "runs",    "trim_low", "trim_high",
+                                          "threads", "src_len", "tgt_len",  "beam",
+                                          "vocab",   "runtime", "machine",  "gene"};
 
 std::vector<std::string> splitCsv(const std::string& line) {
     std::vector<std::string> out;
@@ -77,12 +78,14 @@ uint64_t splitMix64(uint64_t& state) {
 bool MeasurementProtocol::sameAs(const MeasurementProtocol& o) const {
     return warmups == o.warmups && runs == o.runs && trimLow == o.trimLow &&
            trimHigh == o.trimHigh && threads == o.threads && srcLen == o.srcLen &&
-           tgtLen == o.tgtLen && beam == o.beam && vocab == o.vocab && machine == o.machine;
+           tgtLen == o.tgtLen && beam == o.beam && vocab == o.vocab && machine == o.machine &&
+           runtime == o.runtime;
 }
 
 std::string MeasurementProtocol::summary() const {
     if (!known()) return "protocol not recorded";
     std::ostringstream s;
+    if (runtime != "fp32") s << "runtime " << runtime << ", ";
     s << warmups << " warm-ups, " << runs << " timed runs (drop " << trimLow << " fastest, "
       << trimHigh << " slowest), " << threads << " thread" << (threads == 1 ? "" : "s")
       << ", source " << srcLen << ", " << tgtLen << " decoder steps, beam " << beam << ", vocab "
@@ -208,6 +211,14 @@ LatencyDataset LatencyDataset::parse(const std::string& fileText, const std::str
         s.protocol.beam = integer("beam");
         s.protocol.vocab = integer("vocab");
         if (extra.count("machine")) s.protocol.machine = fields[extra["machine"]];
+        if (extra.count("runtime")) {
+            s.protocol.runtime = fields[extra["runtime"]];
+            try {
+                findRuntime(s.protocol.runtime);
+            } catch (const Error& e) {
+                fail(where(), e.what());
+            }
+        }
         if (extra.count("gene")) {
             std::istringstream g(fields[extra["gene"]]);
             std::string tok;
@@ -226,17 +237,19 @@ LatencyDataset LatencyDataset::parse(const std::string& fileText, const std::str
     return d;
 }
 
-std::string LatencyDataset::csvHeader(bool withProtocol) {
+std::string LatencyDataset::csvHeader(bool withProtocol, bool withRuntime) {
     std::string h;
     for (const char* c : kFeatureColumns) h += std::string(h.empty() ? "" : ",") + c;
     for (const char* c : kLatencyColumns) h += std::string(",") + c;
     if (withProtocol) {
-        for (const char* c : kProtocolColumns) h += std::string(",") + c;
+        for (const char* c : kProtocolColumns) {
+            if (withRuntime || std::string(c) != "runtime") h += std::string(",") + c;
+        }
     }
     return h;
 }
 
-std::string LatencyDataset::csvRow(const LatencySample& s, bool withProtocol) {
+std::string LatencyDataset::csvRow(const LatencySample& s, bool withProtocol, bool withRuntime) {
     std::string r;
     for (size_t i = 0; i < 10; ++i) r += (i ? "," : "") + formatDouble(s.features[i]);
     for (double v : {s.encoderMs, s.decoderMs, s.encoderStdMs, s.decoderStdMs}) {
@@ -248,6 +261,7 @@ std::string LatencyDataset::csvRow(const LatencySample& s, bool withProtocol) {
                       p.beam, p.vocab}) {
             r += "," + std::to_string(v);
         }
+        if (withRuntime) r += "," + sanitize(p.runtime);
         r += "," + sanitize(p.machine) + ",";
         for (size_t i = 0; i < s.gene.size(); ++i) r += (i ? " " : "") + std::to_string(s.gene[i]);
     }
@@ -256,9 +270,13 @@ std::string LatencyDataset::csvRow(const LatencySample& s, bool withProtocol) {
 
 std::string LatencyDataset::toCsv() const {
     bool withProtocol = false;
-    for (const auto& s : samples) withProtocol = withProtocol || s.protocol.known() || !s.gene.empty();
-    std::string out = csvHeader(withProtocol) + "\n";
-    for (const auto& s : samples) out += csvRow(s, withProtocol) + "\n";
+    bool withRuntime = false;
+    for (const auto& s : samples) {
+        withProtocol = withProtocol || s.protocol.known() || !s.gene.empty();
+        withRuntime = withRuntime || needsRuntimeColumn(s);
+    }
+    std::string out = csvHeader(withProtocol, withRuntime) + "\n";
+    for (const auto& s : samples) out += csvRow(s, withProtocol, withRuntime) + "\n";
     return out;
 }
 

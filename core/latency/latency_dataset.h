@@ -24,6 +24,9 @@ struct MeasurementProtocol {
     int beam = 0;
     int vocab = 0;      // output projection width
     std::string machine;  // CPU, core count, LibTorch and BLAS; no commas (CSV)
+    // How the SubTransformer was executed (runtime.h). HAT's rows and files without a `runtime`
+    // column are fp32; an fp32 file is written without the column, as before issue 16.
+    std::string runtime = "fp32";
 
     bool known() const { return runs > 0; }
     // Equal in everything that changes the numbers (the machine included).
@@ -62,8 +65,11 @@ struct LatencyDataset {
     std::string toCsv() const;
 
     // The header line (no newline) and one row, for writers that append row by row.
-    static std::string csvHeader(bool withProtocol);
-    static std::string csvRow(const LatencySample& sample, bool withProtocol);
+    // `withRuntime` adds the `runtime` column (before `machine`): files of non-fp32 rows.
+    static std::string csvHeader(bool withProtocol, bool withRuntime = false);
+    static std::string csvRow(const LatencySample& sample, bool withProtocol, bool withRuntime = false);
+    // A file of `sample`'s runtime carries the runtime column unless it is fp32.
+    static bool needsRuntimeColumn(const LatencySample& sample) { return sample.protocol.runtime != "fp32"; }
 };
 
 // A fixed, seeded split of n rows: `testFraction` of them (rounded) go to `test`. The same

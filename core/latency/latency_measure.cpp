@@ -14,6 +14,7 @@
 
 #include "core/latency/dataset_tail.h"
 #include "core/latency/materialized_transformer.h"
+#include "core/latency/runtime.h"
 #include "core/model/super_transformer.h"
 #include "core/space/gene.h"
 #include "core/space/sampling.h"
@@ -100,6 +101,7 @@ MeasurementProtocol protocolFor(const MeasureOptions& o) {
     p.beam = o.beam;
     p.vocab = o.vocab;
     p.machine = machineDescription();
+    p.runtime = o.runtime;
     return p;
 }
 
@@ -116,6 +118,8 @@ LatencyMeter::LatencyMeter(const DesignSpace& space, const MeasureOptions& o)
         o.beam < 1 || o.vocab < 8) {
         throw Error("measurement needs threads, runs, lengths and beam >= 1 and a vocabulary >= 8");
     }
+    const RuntimeSupport support = runtimeSupport(o.runtime);  // an unknown id throws, listing
+    if (!support.executes) throw Error("runtime '" + o.runtime + "' cannot be measured here: " + support.reason);
     space.validate();
     impl_->space = space;
     impl_->options = o;
@@ -147,7 +151,7 @@ LatencySample LatencyMeter::measure(const SubConfig& config, const CancelToken* 
     };
     torch::InferenceMode inference;
     // Copy the SubTransformer's weights out once, before any timing.
-    const MaterializedTransformer m(*impl_->model, config);
+    const MaterializedTransformer m(*impl_->model, config, o.runtime);
 
     // HAT's inputs: a source of EOS then filler, a target prefix of filler then EOS (§9).
     auto src = torch::full({1, o.srcLen}, 7, torch::kLong);
@@ -203,13 +207,10 @@ void appendSample(const std::string& path, const LatencySample& sample) {
         std::filesystem::exists(path, ec) ? readDatasetText(path) : std::string();
     const TornRow torn = findTornRow(text);
     const size_t keep = torn ? torn.keepBytes : text.size();
-    const std::string header = LatencyDataset::csvHeader(true);
+    const bool withRuntime = LatencyDataset::needsRuntimeColumn(sample);
+    const std::string header = LatencyDataset::csvHeader(true, withRuntime);
     if (keep > 0) {
         const auto d = LatencyDataset::parse(text, path);
-        // Rows with our columns appended under another header would make the file unreadable.
-        if (text.compare(0, text.find('\n'), header) != 0) {
-            fail(path, "has other columns than `hat latency measure` writes; measure into a new file");
-        }
         for (size_t i = 0; i < d.samples.size(); ++i) {
             if (!d.samples[i].protocol.sameAs(sample.protocol)) {
                 fail(path, "line " + std::to_string(i + 2) + " was measured with another protocol (" +
@@ -217,10 +218,14 @@ void appendSample(const std::string& path, const LatencySample& sample) {
                                sample.protocol.summary());
             }
         }
+        // Rows with our columns appended under another header would make the file unreadable.
+        if (text.compare(0, text.find('\n'), header) != 0) {
+            fail(path, "has other columns than `hat latency measure` writes; measure into a new file");
+        }
     }
     // Header and row in one write that either lands whole or leaves the file as it was.
     const std::string rows =
-        (keep == 0 ? header + "\n" : std::string()) + LatencyDataset::csvRow(sample, true) + "\n";
+        (keep == 0 ? header + "\n" : std::string()) + LatencyDataset::csvRow(sample, true, withRuntime) + "\n";
     appendWhole(path, keep, rows);
 }
 

@@ -30,6 +30,7 @@ struct MeasureOptions {
     // is the largest single product of a decoder step, so this matters.
     int vocab = 32768;
     uint64_t weightSeed = 1;  // random weights: latency does not depend on their values
+    std::string runtime = "fp32";  // runtime.h; recorded in every row's protocol
 };
 
 // The runs kept after trimming: the slowest max(1, n/10) and fastest n/10 are dropped (HAT's

@@ -23,8 +23,10 @@ constexpr int64_t kMaxPositions = 1024;
 }  // namespace
 
 MaterializedTransformer::MaterializedTransformer(SuperTransformerImpl& model,
-                                                 const SubConfig& nominal) {
+                                                 const SubConfig& nominal,
+                                                 const std::string& runtime) {
     torch::NoGradGuard noGrad;
+    const LinearKernel kernel = linearKernelFor(runtime);
     const auto& o = model.options();
     const SubConfig c = scaledConfig(nominal, o.widthDivisor);
     qkv_ = o.qkv();
@@ -37,7 +39,7 @@ MaterializedTransformer::MaterializedTransformer(SuperTransformerImpl& model,
     encEmbed_ = own(table.slice(1, 0, encDim_));
     // Shared embeddings: decoder input and output projection read the same [V, Ds] matrix.
     decEmbed_ = decDim_ == encDim_ ? encEmbed_ : own(table.slice(1, 0, decDim_));
-    outProj_ = decEmbed_;
+    outProj_ = Linear::sharing(decEmbed_, kernel);
 
     // The sinusoidal table is built at the super width and column-sliced (HAT quirk, §5.2).
     SinusoidalPositions encPos(o.encoderEmbed(), padIdx_), decPos(o.decoderEmbed(), padIdx_);
@@ -48,9 +50,10 @@ MaterializedTransformer::MaterializedTransformer(SuperTransformerImpl& model,
     decPositions_ = own(torch::cat({torch::zeros({1, 1 + padIdx_, decDim_}),
                                     decPos.forward(rows, decDim_)}, 1)[0]);
 
-    auto linear = [](SuperLinearImpl& l, int64_t in, int64_t out) {
-        return Linear{own(l.weight.slice(0, 0, out).slice(1, 0, in)), own(l.bias.slice(0, 0, out))};
+    auto linear = [&](SuperLinearImpl& l, int64_t in, int64_t out) {
+        return Linear(l.weight.slice(0, 0, out).slice(1, 0, in), l.bias.slice(0, 0, out), kernel);
     };
+
     auto norm = [](SuperLayerNormImpl& n, int64_t d) {
         return Norm{own(n.weight.slice(0, 0, d)), own(n.bias.slice(0, 0, d))};
     };
@@ -59,7 +62,7 @@ MaterializedTransformer::MaterializedTransformer(SuperTransformerImpl& model,
         auto& l = *model.encoder->layers[i]->as<EncoderLayerImpl>();
         const int64_t d = encDim_, f = c.encoderFfnDim[i];
         EncoderLayer e;
-        e.qkv = {own(l.self_attn->in_proj_weight.slice(1, 0, d)), own(l.self_attn->in_proj_bias)};
+        e.qkv = Linear(l.self_attn->in_proj_weight.slice(1, 0, d), l.self_attn->in_proj_bias, kernel);
         e.out = linear(*l.self_attn->out_proj, Q, d);
         e.attnNorm = norm(*l.self_attn_layer_norm, d);
         e.fc1 = linear(*l.fc1, d, f);
@@ -72,14 +75,14 @@ MaterializedTransformer::MaterializedTransformer(SuperTransformerImpl& model,
         auto& l = *model.decoder->layers[i]->as<DecoderLayerImpl>();
         const int64_t d = decDim_, f = c.decoderFfnDim[i];
         DecoderLayer e;
-        e.qkv = {own(l.self_attn->in_proj_weight.slice(1, 0, d)), own(l.self_attn->in_proj_bias)};
+        e.qkv = Linear(l.self_attn->in_proj_weight.slice(1, 0, d), l.self_attn->in_proj_bias, kernel);
         e.selfOut = linear(*l.self_attn->out_proj, Q, d);
         e.selfNorm = norm(*l.self_attn_layer_norm, d);
         const auto& w = l.encoder_attn->in_proj_weight;
         const auto& b = l.encoder_attn->in_proj_bias;
         // Query reads the decoder width, keys/values the encoder width (§4).
-        e.q = {own(w.slice(0, 0, Q).slice(1, 0, d)), own(b.slice(0, 0, Q))};
-        e.kv = {own(w.slice(0, Q).slice(1, 0, encDim_)), own(b.slice(0, Q))};
+        e.q = Linear(w.slice(0, 0, Q).slice(1, 0, d), b.slice(0, 0, Q), kernel);
+        e.kv = Linear(w.slice(0, Q).slice(1, 0, encDim_), b.slice(0, Q), kernel);
         e.crossOut = linear(*l.encoder_attn->out_proj, Q, d);
         e.crossNorm = norm(*l.encoder_attn_layer_norm, d);
         e.fc1 = linear(*l.fc1, d, f);
@@ -90,19 +93,6 @@ MaterializedTransformer::MaterializedTransformer(SuperTransformerImpl& model,
         e.arbitrary = c.decoderArbitraryEndeAttn[i];
         decoder_.push_back(std::move(e));
     }
-}
-
-int64_t MaterializedTransformer::weightBytes() const {
-    int64_t n = encEmbed_.numel() + (decEmbed_.is_same(encEmbed_) ? 0 : decEmbed_.numel());
-    for (const auto& l : encoder_) {
-        for (const auto* t : {&l.qkv, &l.out, &l.fc1, &l.fc2}) n += t->w.numel() + t->b.numel();
-    }
-    for (const auto& l : decoder_) {
-        for (const auto* t : {&l.qkv, &l.selfOut, &l.q, &l.kv, &l.crossOut, &l.fc1, &l.fc2}) {
-            n += t->w.numel() + t->b.numel();
-        }
-    }
-    return n * static_cast<int64_t>(sizeof(float));
 }
 
 torch::Tensor MaterializedTransformer::splitHeads(const torch::Tensor& x, int64_t len,
@@ -206,7 +196,7 @@ torch::Tensor MaterializedTransformer::decodeStep(const torch::Tensor& prefix,
         y = l.finalNorm(y + r);
     }
     state.steps = len;
-    return torch::linear(y.transpose(0, 1), outProj_);
+    return outProj_(y.transpose(0, 1));
 }
 
 }  // namespace hat

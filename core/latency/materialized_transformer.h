@@ -4,19 +4,26 @@
 // weight-sharing model: sliced views make every product strided, which is slower than the
 // deployed SubTransformer and would bias each measurement by how much of the super width it cuts.
 //
+// Its linear layers (the output projection included) run under a runtime (runtime.h); the
+// attention products, softmax and LayerNorm are fp32 in every runtime.
+//
 // Internal to core/latency (torch types); the public face is latency_measure.h.
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
+#include "core/latency/runtime_linear.h"
 #include "core/model/super_transformer.h"
 
 namespace hat {
 
 class MaterializedTransformer {
 public:
-    // `config` is nominal (HAT widths); the model's width divisor is applied inside.
-    MaterializedTransformer(SuperTransformerImpl& model, const SubConfig& config);
+    // `config` is nominal (HAT widths); the model's width divisor is applied inside. Throws
+    // hat::Error when `runtime` cannot execute here.
+    MaterializedTransformer(SuperTransformerImpl& model, const SubConfig& config,
+                            const std::string& runtime = "fp32");
 
     // Same contracts as SuperTransformerImpl::encode / initialState / decodeStep.
     EncoderOutput encode(const torch::Tensor& srcTokens) const;
@@ -24,14 +31,8 @@ public:
     torch::Tensor decodeStep(const torch::Tensor& prefix, const EncoderOutput& enc,
                              DecoderState& state) const;
 
-    // Bytes of weights held (embeddings and output projection included).
-    int64_t weightBytes() const;
-
 private:
-    struct Linear {
-        torch::Tensor w, b;
-        torch::Tensor operator()(const torch::Tensor& x) const { return torch::linear(x, w, b); }
-    };
+    using Linear = RuntimeLinear;
     struct Norm {
         torch::Tensor w, b;
         torch::Tensor operator()(const torch::Tensor& x) const {
@@ -57,7 +58,8 @@ private:
                              int64_t heads) const;
 
     int64_t qkv_ = 0, padIdx_ = 1, encDim_ = 0, decDim_ = 0, superEncoderLayers_ = 0;
-    torch::Tensor encEmbed_, decEmbed_, outProj_;  // [V, Es], [V, Ds], [V, Ds] (shared values)
+    torch::Tensor encEmbed_, decEmbed_;  // [V, Es], [V, Ds] (shared values)
+    Linear outProj_;                     // decEmbed_ as the output projection, no bias
     torch::Tensor encPositions_, decPositions_;    // rows of the sinusoidal table, [rows, d]
     std::vector<EncoderLayer> encoder_;
     std::vector<DecoderLayer> decoder_;

@@ -400,6 +400,7 @@ MeasurementRecord Workspace::measureHere(const std::string& name, const Gene& ge
     const Device dev = findDevice(rec.name);
     MeasureOptions o;
     o.threads = dev.threads;
+    o.runtime = dev.runtime;
     o.warmups = 1;  // as data/latency/local/*.csv were measured, so the rows are comparable
     o.runs = 5;
     const Gene canonical = canonicalGene(gene, d->space);

@@ -33,6 +33,11 @@ private Q_SLOTS:
         QCOMPARE(findDevice("hat/wmt14ende_cpu_raspberrypi").hardware, std::string("ARM Cortex-A72"));
         QCOMPARE(findDevice("local/1t").threads, 1);
         QCOMPARE(localDevice(4).id, std::string("local/4t"));
+        QCOMPARE(localDevice(1, "int8").id, std::string("local/1t/int8"));
+        QCOMPARE(localDevice(1, "int8").datasetPath, std::string("latency/local/space0_1t_int8.csv"));
+        QCOMPARE(findDevice("local/1t/int8-qnnpack").runtime, std::string("int8-qnnpack"));
+        QCOMPARE(findDevice("local/1t").runtime, std::string("fp32"));
+        QVERIFY(errorOf([] { localDevice(1, "tpu"); }).find("unknown runtime") == 0);
     }
     void unknownDeviceListsTheKnownOnes() {
         const auto e = errorOf([] { findDevice("hat/pdp11"); });

@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <map>
 
 #include "core/latency/latency_dataset.h"
 #include "support/fixtures.h"
@@ -126,13 +127,64 @@ private Q_SLOTS:
         QCOMPARE(d.size(), size_t(1));
         QCOMPARE(d.samples[0].protocol.vocab, 64);
         QCOMPARE(d.samples[0].protocol.threads, 1);
+        QCOMPARE(d.samples[0].protocol.runtime, std::string("fp32"));
+
+        // Under another runtime the row says so; the fp32 file refuses it, a new file takes it.
+        const QStringList tiny = {"--runs", "1", "--warmups", "0", "--src-len", "4", "--tgt-len", "2",
+                                  "--beam", "1", "--vocab", "64"};
+        r = runHat(QStringList{"latency", "measure", "--space", space0, "--arch", arch, "--out", out,
+                               "--runtime", "int8"} + tiny);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(oneLine(r.err) && r.err.contains("another protocol"), qPrintable(r.err));
+        const QString int8 = dir.filePath("m_int8.csv");
+        r = runHat(QStringList{"latency", "measure", "--space", space0, "--arch", arch, "--out", int8,
+                               "--runtime", "int8"} + tiny);
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(LatencyDataset::load(int8.toStdString()).samples[0].protocol.runtime, std::string("int8"));
+        // A runtime with no kernels here, and an unknown one: exit 2, nothing written.
+        for (const QString& bad : {QString("w4a8"), QString("tpu")}) {
+            const QString none = dir.filePath("none_" + bad + ".csv");
+            r = runHat(QStringList{"latency", "measure", "--space", space0, "--arch", arch, "--out", none,
+                                   "--runtime", bad} + tiny);
+            QCOMPARE(r.code, 2);
+            QVERIFY2(r.err.contains(bad == "tpu" ? "unknown runtime 'tpu' (known: fp32, fp32-onednn, int8, "
+                                                 : "cannot be measured here"),
+                     qPrintable(r.err));
+            QVERIFY(!QFileInfo::exists(none));
+        }
+    }
+
+    void runtimes() {
+        // The contract: every known runtime with its precision, whether it runs here, and why not.
+        const Run r = runHat({"latency", "runtimes", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        const auto j = nlohmann::json::parse(r.out.toStdString());
+        std::map<std::string, nlohmann::json> byId;
+        for (const auto& e : j) byId[e["id"].get<std::string>()] = e;
+        QCOMPARE(byId.size(), size_t(5));
+        QCOMPARE(j[0]["id"].get<std::string>(), std::string("fp32"));
+        QVERIFY(byId["fp32"]["supported"].get<bool>());
+        QCOMPARE(byId["int8"]["precision"].get<std::string>(), std::string("int8"));
+        QCOMPARE(byId["w4a8"]["precision"].get<std::string>(), std::string("w4a8"));
+        QVERIFY(!byId["w4a8"]["supported"].get<bool>());
+        QVERIFY(byId["w4a8"]["reason"].get<std::string>().find("4-bit") != std::string::npos);
+        QVERIFY(!byId["fp32"].contains("reason"));
     }
 
     void devices() {
         const Run r = runHat({"latency", "devices", "--json"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         const auto j = nlohmann::json::parse(r.out.toStdString());
-        QVERIFY(j.size() >= 9);
+        QVERIFY(j.size() >= 12);
+        // A device is hardware x runtime x threads; HAT's devices are fp32.
+        std::map<std::string, nlohmann::json> byId;
+        for (const auto& e : j) byId[e["id"].get<std::string>()] = e;
+        QCOMPARE(byId["local/1t"]["runtime"].get<std::string>(), std::string("fp32"));
+        QCOMPARE(byId["local/1t/int8"]["runtime"].get<std::string>(), std::string("int8"));
+        QCOMPARE(byId["local/1t/int8"]["threads"].get<int>(), 1);
+        QCOMPARE(byId["local/1t/int8"]["hardware"], byId["local/1t"]["hardware"]);
+        QCOMPARE(byId["hat/wmt14ende_cpu_raspberrypi"]["runtime"].get<std::string>(), std::string("fp32"));
+        QVERIFY(!byId.count("local/1t/w4a8"));
     }
 };
 

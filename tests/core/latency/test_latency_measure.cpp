@@ -7,6 +7,7 @@
 
 #include "core/latency/latency_measure.h"
 #include "core/latency/materialized_transformer.h"
+#include "core/latency/runtime.h"
 #include "core/model/checkpoint.h"
 #include "core/space/gene.h"
 #include "core/space/sampling.h"
@@ -65,11 +66,96 @@ private Q_SLOTS:
                 QVERIFY2(maxAbsDiff(la, lb) < 1e-4, qPrintable(QString("%1 step %2").arg(
                              QString::fromStdString(s["name"].get<std::string>())).arg(k)));
             }
-            // Contiguous copies, not views of the super weights.
-            QVERIFY(m.weightBytes() > 0);
             ++checked;
         }
         QVERIFY(checked >= 5);
+    }
+
+    void runtimesComputeTheSameModel() {
+        // Every runtime that executes here runs the same SubTransformer: fp32 through oneDNN to
+        // float rounding, the int8 ones to 8-bit rounding (the decoder's log-probabilities stay
+        // within a small share of their spread, and the top token mostly agrees).
+        SuperTransformer model = loadHatStateDictFile(fixture("hat_parity/supernet_state_dict.pt"), space, 1);
+        model->eval();
+        const TensorDict batch = loadTensorDict(fixture("hat_parity/batch.pt"));
+        const auto src = batch.at("src_tokens");
+        const auto prev = batch.at("prev_output_tokens");
+        torch::InferenceMode g;
+        const SubConfig c = SubConfig::largest(space);
+        const MaterializedTransformer reference(*model, c);
+        auto logProbs = [&](const MaterializedTransformer& m) {
+            const EncoderOutput enc = m.encode(src);
+            DecoderState st = m.initialState();
+            std::vector<torch::Tensor> steps;
+            for (int64_t k = 0; k < prev.size(1); ++k) {
+                steps.push_back(torch::log_softmax(m.decodeStep(prev.slice(1, 0, k + 1), enc, st), -1));
+            }
+            return torch::cat(steps, 1);
+        };
+        const auto want = logProbs(reference);
+        const double spread = (want.max() - want.min()).item<double>();
+        int tried = 0;
+        for (const auto& r : knownRuntimes()) {
+            if (r.id == "fp32") continue;
+            const RuntimeSupport support = runtimeSupport(r.id);
+            if (!support.executes) {
+                QVERIFY(!support.reason.empty());
+                QVERIFY(errorOf([&] { MaterializedTransformer(*model, c, r.id); }).find(r.id) != std::string::npos);
+                continue;
+            }
+            const auto got = logProbs(MaterializedTransformer(*model, c, r.id));
+            const double diff = maxAbsDiff(want, got);
+            const double agree = want.argmax(-1).eq(got.argmax(-1)).to(torch::kDouble).mean().item<double>();
+            qInfo("%s: max |d log p| %.5f of spread %.2f, top token agrees %.1f%%", r.id.c_str(), diff,
+                  spread, 100 * agree);
+            if (r.precision == Precision::Fp32) {
+                QVERIFY2(diff < 1e-3, r.id.c_str());
+            } else {
+                QVERIFY2(diff > 1e-6, r.id.c_str());  // really quantized
+                QVERIFY2(diff < 0.05 * spread, r.id.c_str());
+                QVERIFY2(agree > 0.9, r.id.c_str());
+            }
+            ++tried;
+        }
+        QVERIFY(tried >= 1);  // Debian's LibTorch: fp32-onednn, int8 and int8-qnnpack
+        QVERIFY(!runtimeSupport("w4a8").executes);
+        QVERIFY(errorOf([] { runtimeSupport("tpu"); }).find("unknown runtime 'tpu' (known: fp32, ") == 0);
+    }
+
+    void runtimeIsPartOfTheProtocol() {
+        // An int8 row records its runtime in a `runtime` column; an fp32 file keeps the columns
+        // it always had, and neither file takes the other's rows.
+        if (!runtimeSupport("int8").executes) QSKIP("no oneDNN quantized engine");
+        auto o = quick();
+        o.runtime = "int8";
+        LatencyMeter meter(space, o);
+        const std::string out = dir.filePath("int8.csv").toStdString();
+        appendSample(out, meter.measure(SubConfig::smallest(space)));
+        std::ifstream in(out);
+        std::string header;
+        std::getline(in, header);
+        QVERIFY(header.find(",vocab,runtime,machine,gene") != std::string::npos);
+        const auto d = LatencyDataset::load(out);
+        QCOMPARE(d.samples[0].protocol.runtime, std::string("int8"));
+        QVERIFY(d.samples[0].protocol.summary().rfind("runtime int8, ", 0) == 0);
+        QCOMPARE(LatencyDataset::parse(d.toCsv(), "again").samples[0].protocol.runtime, std::string("int8"));
+
+        const std::string fp32 = dir.filePath("fp32.csv").toStdString();
+        LatencyMeter plain(space, quick());
+        appendSample(fp32, plain.measure(SubConfig::smallest(space)));
+        std::ifstream in32(fp32);
+        std::getline(in32, header);
+        QVERIFY(header.find("runtime") == std::string::npos);
+        QCOMPARE(LatencyDataset::load(fp32).samples[0].protocol.runtime, std::string("fp32"));
+        QVERIFY(errorOf([&] { appendSample(fp32, meter.measure(SubConfig::smallest(space))); })
+                    .find("another protocol") != std::string::npos);
+        QVERIFY(errorOf([&] { appendSample(out, plain.measure(SubConfig::smallest(space))); })
+                    .find("another protocol") != std::string::npos);
+        QCOMPARE(LatencyDataset::load(fp32).size(), size_t(1));
+        QCOMPARE(LatencyDataset::load(out).size(), size_t(1));
+        auto w4 = quick();
+        w4.runtime = "w4a8";
+        QVERIFY(errorOf([&] { LatencyMeter(space, w4); }).find("cannot be measured here") != std::string::npos);
     }
 
     void trimmedStatsGuardSmallCounts() {
