@@ -9,6 +9,8 @@
 #include "core/space/gene.h"
 #include "core/space/sampling.h"
 #include "core/space/subconfig_io.h"
+#include "core/space/weight_bytes.h"
+#include "core/util/error.h"
 
 namespace hat::cli {
 
@@ -16,14 +18,17 @@ const CommandSpec& archInfoSpec() {
     static const CommandSpec spec{
         "arch info",
         "parameters, FLOPs and latency features of one SubTransformer",
-        "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--json]",
+        "--space SPACE.yml ARCH.yml [--src-len N] [--tgt-len N] [--vocab V] [--precision P] [--json]",
         "Parameters are counted as HAT counts them: without the embeddings and the output "
-        "projection.",
+        "projection. --precision adds the bytes of the weights held at fp32, int8 or w4a8 "
+        "(scales and zero points included; the embeddings, and the output projection they "
+        "double as, need --vocab).",
         {{"ARCH.yml", "the SubTransformer, in HAT's YAML"}},
         {valueOption("--space", "SPACE.yml", "the design space the SubTransformer lies in"),
          valueOption("--src-len", "N", "source sentence length in tokens, for the FLOPs", "30"),
          valueOption("--tgt-len", "N", "target sentence length in tokens, for the FLOPs", "30"),
-         valueOption("--vocab", "V", "output projection width counted in the FLOPs; 0: none", "0"),
+         valueOption("--vocab", "V", "vocabulary: the output projection in the FLOPs, the embeddings in the bytes; 0: none", "0"),
+         valueOption("--precision", "P", "fp32, int8 or w4a8: count the weights' bytes at it"),
          switchOption("--json", "print JSON instead of text")},
     };
     return spec;
@@ -38,6 +43,17 @@ int cmdArchInfo(const std::vector<std::string>& argv) {
     const int tgtLen = args.getInt("--tgt-len");
     const int vocab = args.getInt("--vocab");
     if (srcLen <= 0 || tgtLen <= 0 || vocab < 0) throw UsageError("lengths must be positive");
+    const bool sized = args.has("--precision");
+    Precision precision = Precision::Fp32;
+    if (sized) {
+        try {
+            precision = parsePrecision(args.get("--precision", ""));
+        } catch (const Error& e) {
+            throw UsageError(std::string("--precision: ") + e.what());
+        }
+    }
+    const WeightBytes bytes = weightBytes(config, space.qkvDim, vocab, precision);
+    const WeightBytes fp32Bytes = weightBytes(config, space.qkvDim, vocab, Precision::Fp32);
 
     const Gene gene = configToGene(config, space);
     const int64_t params = hatParameterCount(config, space.qkvDim);
@@ -55,6 +71,16 @@ int cmdArchInfo(const std::vector<std::string>& argv) {
         j["vocab"] = vocab;
         j["latency_features"] = features;
         j["summary"] = config.summary();
+        if (sized) {
+            j["precision"] = precisionName(precision);
+            j["weight_bytes"] = {{"layers", bytes.layers},
+                                 {"embeddings", bytes.embeddings},
+                                 {"output_projection", bytes.outputProjection},
+                                 {"output_projection_shared", true},
+                                 {"total", bytes.total()},
+                                 {"fp32_total", fp32Bytes.total()},
+                                 {"compression", double(fp32Bytes.total()) / double(bytes.total())}};
+        }
         std::cout << j.dump(2) << "\n";
         return 0;
     }
@@ -69,6 +95,20 @@ int cmdArchInfo(const std::vector<std::string>& argv) {
     std::printf("FLOPs:      %.3f G (source %d, target %d tokens%s)\n", fl / 1e9, srcLen, tgtLen,
                 vocab ? (", output projection over " + std::to_string(vocab) + " words").c_str()
                       : ", no output projection");
+    if (sized) {
+        const double mb = 1e6;
+        std::printf("weights:    %.2f MB at %s (%.2fx smaller than fp32): layers %.2f MB, "
+                    "embeddings %.2f MB\n",
+                    bytes.total() / mb, precisionName(precision).c_str(),
+                    double(fp32Bytes.total()) / double(bytes.total()), bytes.layers / mb,
+                    bytes.embeddings / mb);
+        if (vocab) {
+            std::printf("            the output projection is the decoder's embedding, held once "
+                        "(%.2f MB)\n", bytes.outputProjection / mb);
+        } else {
+            std::printf("            give --vocab to count the embeddings and output projection\n");
+        }
+    }
     return 0;
 }
 

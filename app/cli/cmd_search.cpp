@@ -20,6 +20,7 @@
 #include "core/space/arch_metrics.h"
 #include "core/space/gene.h"
 #include "core/space/subconfig_io.h"
+#include "core/space/weight_bytes.h"
 #include "core/model/compute_threads.h"
 #include "core/util/error.h"
 
@@ -144,7 +145,7 @@ const CommandSpec& searchSpec() {
         return CommandSpec{
             "search",
             "evolutionary search for the best SubTransformer under a device's latency limit",
-            "--workspace DIR --device NAME --max-latency-ms L [--seed N] [--generations G] "
+            "--workspace DIR --device NAME --max-latency-ms L [--max-size-mb S] [--seed N] [--generations G] "
             "[--population P --parents K --mutations M --crossovers C] [--upper-bound] [--cold] "
             "[--surrogate-pool N | --no-surrogate] [--racing | --no-racing] [--race-sigmas S] "
             "[--resume RUN] [--threads T] [--json]",
@@ -155,6 +156,9 @@ const CommandSpec& searchSpec() {
             {valueOption("--workspace", "DIR", "the workspace"),
              valueOption("--device", "NAME", "the device whose predictor gives the latency"),
              valueOption("--max-latency-ms", "L", "the latency limit in ms"),
+             valueOption("--max-size-mb", "S",
+                         "a second limit: the weights' size in MB (10^6 bytes) at the device "
+                         "runtime's precision, embeddings included (hat arch info --precision)"),
              valueOption("--seed", "N", "search seed", std::to_string(s.seed)),
              valueOption("--generations", "G", "breeding rounds", std::to_string(s.generations)),
              valueOption("--population", "P", "population size", std::to_string(s.population)),
@@ -221,6 +225,10 @@ int cmdSearch(const std::vector<std::string>& argv) {
         if (args.has("--racing") && args.has("--no-racing")) throw UsageError("--racing and --no-racing exclude each other");
         s.racing = args.has("--racing") || (kDefaultRacing && !args.has("--no-racing"));
         s.raceSigmas = args.getDouble("--race-sigmas", s.raceSigmas);
+        if (args.has("--max-size-mb")) {
+            s.maxSizeMb = args.getDouble("--max-size-mb", 0.0);
+            if (!(s.maxSizeMb > 0)) throw UsageError("--max-size-mb must be a positive number of MB");
+        }
         out = w.search(args.require("--device"), s, !args.has("--cold"), nullptr, cancel, progress);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -249,6 +257,12 @@ int cmdSearch(const std::vector<std::string>& argv) {
         j["racing"] = stored.racing;
         j["race_sigmas"] = stored.raceSigmas;
         j["evaluations_raced"] = out.raced;
+        if (stored.maxSizeMb > 0) {
+            j["max_size_mb"] = stored.maxSizeMb;
+            j["size_precision"] = precisionName(stored.sizePrecision);
+            j["size_mb"] = weightBytes(geneToConfig(out.best.gene, space), space.qkvDim, stored.sizeVocab,
+                                       stored.sizePrecision).total() / 1e6;
+        }
         j["yaml"] = subConfigToYaml(geneToConfig(out.best.gene, space));
         std::cout << j.dump(2) << "\n";
     } else {

@@ -214,14 +214,17 @@ const CommandSpec& evalSpec() {
     static const CommandSpec spec{
         "eval",
         "validation loss (and BLEU) of one SubTransformer of a SuperTransformer",
-        "--checkpoint C --space S.yml ARCH.yml [--split valid|test] [--bleu] [--json] "
+        "--checkpoint C --space S.yml ARCH.yml [--split valid|test] [--precision P] [--bleu] [--json] "
         "[--corpus DIR --dict D --spm M] [--limit N]",
         "The corpus, dictionary and subword model default to those train_options.json records "
-        "next to the checkpoint.",
+        "next to the checkpoint. --precision int8 runs every linear layer through the real "
+        "dynamic int8 kernels of the int8 runtime; w4a8 (FQ-BERT) is fake quantization in float, "
+        "its activation ranges calibrated on the split's first batch.",
         {{"ARCH.yml", "the SubTransformer, in HAT's YAML"}},
         {valueOption("--checkpoint", "C", "the SuperTransformer checkpoint"),
          valueOption("--space", "S.yml", "the design space"),
          valueOption("--split", "valid|test", "the corpus split to evaluate on", "valid"),
+         valueOption("--precision", "P", "fp32, int8 or w4a8: the weights and activations' format", "fp32"),
          valueOption("--corpus", "DIR", "the corpus directory"),
          valueOption("--dict", "D", "fairseq dictionary"),
          valueOption("--spm", "M", "subword model"),
@@ -245,6 +248,12 @@ int cmdEval(const std::vector<std::string>& argv) {
     const std::string split = args.get("--split");
     if (split != "valid" && split != "test") throw UsageError("--split must be valid or test");
     if (args.getInt("--threads") > 0) at::set_num_threads(args.getInt("--threads"));
+    Precision precision = Precision::Fp32;
+    try {
+        precision = parsePrecision(args.get("--precision"));
+    } catch (const Error& e) {
+        throw UsageError(std::string("--precision: ") + e.what());
+    }
 
     // Data paths default to what the training run recorded next to the checkpoint.
     const std::string dir = fs::path(ckpt).parent_path().string();
@@ -285,10 +294,20 @@ int cmdEval(const std::vector<std::string>& argv) {
     const int64_t maxTokens = args.getInt("--max-tokens");
     std::vector<Batch> batches;
     for (const auto& ids : makeBatches(data, maxTokens)) batches.push_back(collate(data, ids));
+    if (batches.empty()) fail(corpusFile(corpus, split, srcLang), "has no sentence pairs to evaluate");
+    // Everything below (loss, translation) at the precision; w4a8 calibrates on the first batch.
+    ActivationRanges ranges;
+    if (precision == Precision::W4A8) {
+        torch::InferenceMode guard;
+        ranges = calibrateActivations(model, config, batches.front());
+    }
+    const PrecisionScope scope(precision, &ranges);
     const ValidLoss vl = validLoss(model, config, batches);
 
     nlohmann::json j = {{"split", split}, {"sentences", data.size()}, {"valid_loss", vl.loss},
-                        {"valid_nll_loss", vl.nll}, {"ntokens", vl.ntokens}};
+                        {"valid_nll_loss", vl.nll}, {"ntokens", vl.ntokens},
+                        {"precision", precisionName(precision)},
+                        {"precision_method", precisionMethod(precision)}};
     if (args.has("--bleu")) {
         GenerationOptions g;
         g.beam = args.getInt("--beam");
@@ -309,8 +328,10 @@ int cmdEval(const std::vector<std::string>& argv) {
     if (args.has("--json")) {
         std::cout << j.dump(2) << "\n";
     } else {
-        std::printf("%s split: %zu sentences, valid loss %.4f bits/token (nll %.4f)\n", split.c_str(),
+        std::printf("%s split: %zu sentences, valid loss %.4f bits/token (nll %.4f)", split.c_str(),
                     data.size(), vl.loss, vl.nll);
+        if (precision != Precision::Fp32) std::printf(" at %s: %s", precisionName(precision).c_str(), precisionMethod(precision));
+        std::printf("\n");
         if (j.contains("bleu")) {
             std::printf("%s\nchrF2 = %.2f\n", j["bleu_formatted"].get<std::string>().c_str(), j["chrf"].get<double>());
         }

@@ -37,6 +37,7 @@ struct FitnessEvaluator::Impl {
     SuperTransformer model{nullptr};
     std::vector<Batch> batches;
     int threads = 1;
+    Precision precision = Precision::Fp32;
     size_t cacheSize = 8;
     std::optional<RaceRule> rule;
 
@@ -76,6 +77,10 @@ struct FitnessEvaluator::Impl {
     template <typename Encoder>
     RaceOutcome evaluateOne(const SubConfig& config, const Ask& ask, const Encoder& encoder) {
         const size_t n = batches.size();
+        ActivationRanges ranges;
+        if (precision == Precision::W4A8) ranges = calibrateActivations(model, config, batches.front());
+        // Everything below (the encoder included, when this member runs it) at the precision.
+        PrecisionScope scope(precision, &ranges);
         const auto weight = model->outputWeight(config);
         std::vector<BatchLoss> sums(n);
         SentenceLosses sentences(n);
@@ -153,6 +158,15 @@ FitnessEvaluator::FitnessEvaluator(SuperTransformer model, std::vector<Batch> ba
 }
 
 FitnessEvaluator::~FitnessEvaluator() = default;
+
+void FitnessEvaluator::setPrecision(Precision precision) {
+    if (precision == d->precision) return;
+    d->precision = precision;
+    std::lock_guard<std::mutex> lock(d->cacheMutex);
+    d->cache.clear();
+}
+
+Precision FitnessEvaluator::precision() const { return d->precision; }
 
 void FitnessEvaluator::setThreads(int threads) { d->threads = threads > 0 ? threads : std::max(1, computeThreads()); }
 int FitnessEvaluator::threads() const { return d->threads; }

@@ -68,6 +68,11 @@ public:
 
     void setThreads(int threads);
     int threads() const;
+    // The precision every SubTransformer is evaluated at (precision_scope.h); fp32 unless set.
+    // w4a8 calibrates each SubTransformer's activation ranges on the first batch first. Setting
+    // another precision drops the stored encoder outputs.
+    void setPrecision(Precision precision);
+    Precision precision() const;
     int64_t encoderPasses() const;  // encoder runs (one per batch set) since construction
     int64_t encoderReuses() const;  // evaluations that reused a stored encoder output
 

@@ -37,6 +37,23 @@ ValidLoss validLossOf(const std::vector<BatchLoss>& batches) {
     return {toBase2PerToken(lossSum, ntokens), toBase2PerToken(nllSum, ntokens), ntokens};
 }
 
+ActivationRanges calibrateActivations(SuperTransformer& model, const SubConfig& config, const Batch& batch) {
+    ActivationRanges ranges;
+    PrecisionScope record(Precision::Fp32, &ranges, true);
+    const EncoderOutput enc = model->encode(batch.source, config);
+    batchLoss(model, config, model->outputWeight(config), batch, enc, 0.1, false);
+    return ranges;
+}
+
+const char* precisionMethod(Precision precision) {
+    switch (precision) {
+        case Precision::Fp32: return "fp32";
+        case Precision::Int8: return "real int8 (oneDNN dynamic int8 kernels)";
+        case Precision::W4A8: return "fake quantization in float (FQ-BERT w4a8; no 4-bit kernels)";
+    }
+    return "fp32";
+}
+
 ValidLoss decoderLoss(SuperTransformer& model, const SubConfig& config,
                       const std::vector<Batch>& batches, const std::vector<EncoderOutput>& encoded,
                       double labelSmoothing) {

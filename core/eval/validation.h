@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/data/batching.h"
+#include "core/model/precision_scope.h"
 #include "core/model/super_transformer.h"
 
 namespace hat {
@@ -33,6 +34,14 @@ BatchLoss batchLoss(SuperTransformer& model, const SubConfig& config, const torc
                     const Batch& batch, const EncoderOutput& encoded, double labelSmoothing, bool perSentence);
 // The loss of whole batches' sums, added in the order given (decoderLoss's order).
 ValidLoss validLossOf(const std::vector<BatchLoss>& batches);
+
+// What w4a8 calibrates its activations with: every quantized input's largest magnitude in an fp32
+// forward of `config` over `batch` (eval mode, under InferenceMode like the halves above).
+ActivationRanges calibrateActivations(SuperTransformer& model, const SubConfig& config, const Batch& batch);
+
+// How a precision's quality is computed here, for reports: "fp32", "real int8 (oneDNN dynamic
+// int8 kernels)", "fake quantization in float (FQ-BERT w4a8; no 4-bit kernels)".
+const char* precisionMethod(Precision precision);
 
 ValidLoss decoderLoss(SuperTransformer& model, const SubConfig& config,
                       const std::vector<Batch>& batches, const std::vector<EncoderOutput>& encoded,

@@ -1,22 +1,10 @@
 #include "core/latency/runtime.h"
 
-#include <torch/torch.h>
-#include <torch/version.h>
-
-#include <algorithm>
-
 #include "core/util/error.h"
 
+// The table of runtimes; no tensors, so the dataset readers (and the fuzz build) can check a
+// runtime id. What this machine's LibTorch supports is in runtime_support.cpp.
 namespace hat {
-
-namespace {
-
-bool hasQuantizedEngine(at::QEngine engine) {
-    const auto& engines = at::globalContext().supportedQEngines();
-    return std::find(engines.begin(), engines.end(), engine) != engines.end();
-}
-
-}  // namespace
 
 const std::vector<RuntimeSpec>& knownRuntimes() {
     static const std::vector<RuntimeSpec> runtimes = {
@@ -43,26 +31,6 @@ const RuntimeSpec& findRuntime(const std::string& id) {
         known += (known.empty() ? "" : ", ") + r.id;
     }
     throw Error("unknown runtime '" + id + "' (known: " + known + ")");
-}
-
-RuntimeSupport runtimeSupport(const std::string& id) {
-    findRuntime(id);
-    if (id == "fp32") return {true, ""};
-    if (id == "fp32-onednn") {
-        if (at::hasMKLDNN()) return {true, ""};
-        return {false, "this LibTorch was built without oneDNN (MKL-DNN)"};
-    }
-    if (id == "int8") {
-        if (hasQuantizedEngine(at::QEngine::ONEDNN)) return {true, ""};
-        return {false, "this LibTorch has no oneDNN quantized engine"};
-    }
-    if (id == "int8-qnnpack") {
-        if (hasQuantizedEngine(at::QEngine::QNNPACK)) return {true, ""};
-        return {false, "this LibTorch has no QNNPACK quantized engine"};
-    }
-    // w4a8: its quality and size are computed (fake quantization), its latency is not claimed.
-    return {false, "LibTorch " TORCH_VERSION " has no 4-bit matrix kernels (oneDNN and QNNPACK "
-                   "take 8-bit weights), so a 4-bit model cannot be timed here"};
 }
 
 }  // namespace hat

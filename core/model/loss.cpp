@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/model/precision_scope.h"
+
 namespace hat {
 
 LossSums labelSmoothedLoss(const torch::Tensor& lprobs3, const torch::Tensor& target,
@@ -49,7 +51,8 @@ LossSums labelSmoothedLossFromFeatures(const torch::Tensor& features, const torc
     double nll = 0.0, smooth = 0.0;
     for (int64_t i = 0; i < n; i += block) {
         const int64_t j = std::min(n, i + block);
-        const auto logits = torch::linear(rows.slice(0, i, j), weight).to(torch::kFloat);
+        const auto logits =
+            linearAt(rows.slice(0, i, j), weight, {}, outputProjectionSite()).to(torch::kFloat);
         const auto lse = torch::logsumexp(logits, -1);
         const auto tokenNll = lse - logits.gather(1, ids.slice(0, i, j)).squeeze(1);
         // -sum_v log p_v = V * lse - sum_v logit_v

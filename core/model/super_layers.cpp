@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/model/batched_matmul.h"
+#include "core/model/precision_scope.h"
 
 namespace hat {
 
@@ -19,7 +20,7 @@ torch::Tensor SuperLinearImpl::forward(const torch::Tensor& x, int64_t in, int64
     // The same view HAT's LinearSuper takes: weight[:, :in][:out, :].
     auto w = weight.slice(1, 0, in).slice(0, 0, out);
     auto b = bias.defined() ? bias.slice(0, 0, out) : torch::Tensor();
-    return torch::linear(x, w, b);
+    return linearAt(x, w, b, this);
 }
 
 SuperLayerNormImpl::SuperLayerNormImpl(int64_t dSuper) {
@@ -28,7 +29,7 @@ SuperLayerNormImpl::SuperLayerNormImpl(int64_t dSuper) {
 }
 
 torch::Tensor SuperLayerNormImpl::forward(const torch::Tensor& x, int64_t d) {
-    return torch::layer_norm(x, {d}, weight.slice(0, 0, d), bias.slice(0, 0, d), 1e-5);
+    return layerNormAt(x, d, weight.slice(0, 0, d), bias.slice(0, 0, d));
 }
 
 SuperEmbeddingImpl::SuperEmbeddingImpl(int64_t vocab, int64_t dSuper, int64_t pad) : padIdx(pad) {
@@ -102,7 +103,7 @@ torch::Tensor SuperAttentionImpl::attend(const torch::Tensor& q, const torch::Te
                              -std::numeric_limits<float>::infinity())
                 .view({batch * heads, tgtLen, srcLen});
     }
-    w = torch::softmax(w.to(torch::kFloat), -1).to(w.scalar_type());
+    w = softmaxAt(w.to(torch::kFloat), site(3)).to(w.scalar_type());
     w = F::dropout(w, F::DropoutFuncOptions().p(dropout_).training(is_training()));
     auto o = batchedMatmul(w, v);
     o = o.transpose(0, 1).contiguous().view({tgtLen, batch, qkvDim_});
@@ -117,7 +118,7 @@ torch::Tensor SuperAttentionImpl::selfAttention(const torch::Tensor& x, int64_t 
     const int64_t headDim = qkvDim_ / heads;  // integer, as HAT: heads divide qkvDim_
     const double scaling = std::pow(static_cast<double>(headDim), -0.5);
     // One [3Q, d] product chunked in three, as HAT's in_proj_qkv.
-    auto qkv = torch::linear(x, in_proj_weight.slice(1, 0, d), in_proj_bias).chunk(3, -1);
+    auto qkv = linearAt(x, in_proj_weight.slice(1, 0, d), in_proj_bias, site(0)).chunk(3, -1);
     auto q = qkv[0] * scaling;
     auto k = splitHeads(qkv[1], tgtLen, batch, heads);
     auto v = splitHeads(qkv[2], tgtLen, batch, heads);
@@ -141,8 +142,8 @@ torch::Tensor SuperAttentionImpl::crossAttention(const torch::Tensor& query,
     const int64_t tgtLen = query.size(0), batch = query.size(1);
     const int64_t headDim = qkvDim_ / heads;  // integer, as HAT: heads divide qkvDim_
     const double scaling = std::pow(static_cast<double>(headDim), -0.5);
-    auto q = torch::linear(query, in_proj_weight.slice(0, 0, qkvDim_).slice(1, 0, dq),
-                           in_proj_bias.slice(0, 0, qkvDim_)) *
+    auto q = linearAt(query, in_proj_weight.slice(0, 0, qkvDim_).slice(1, 0, dq),
+                      in_proj_bias.slice(0, 0, qkvDim_), site(1)) *
              scaling;
     torch::Tensor k, v;
     if (cache && cache->key.defined()) {
@@ -150,8 +151,8 @@ torch::Tensor SuperAttentionImpl::crossAttention(const torch::Tensor& query,
         v = cache->value;
     } else {
         // k and v in one product over rows Q..3Q-1, as HAT's in_proj_kv.
-        auto kv = torch::linear(memory, in_proj_weight.slice(0, qkvDim_).slice(1, 0, dkv),
-                                in_proj_bias.slice(0, qkvDim_))
+        auto kv = linearAt(memory, in_proj_weight.slice(0, qkvDim_).slice(1, 0, dkv),
+                           in_proj_bias.slice(0, qkvDim_), site(2))
                       .chunk(2, -1);
         k = splitHeads(kv[0], memory.size(0), batch, heads);
         v = splitHeads(kv[1], memory.size(0), batch, heads);

@@ -83,6 +83,9 @@ private:
                          int64_t tgtLen, int64_t batch, int64_t d, int64_t heads,
                          const torch::Tensor& futureMask, const torch::Tensor& keyPadding);
     torch::Tensor splitHeads(const torch::Tensor& x, int64_t len, int64_t batch, int64_t heads);
+    // Distinct addresses inside this module naming its quantized inputs (precision_scope.h):
+    // 0 self q/k/v, 1 cross q, 2 cross k/v, 3 softmax scores.
+    const void* site(int k) const { return reinterpret_cast<const char*>(this) + k; }
     int64_t qkvDim_;
     double dropout_;
 };

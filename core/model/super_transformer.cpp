@@ -4,6 +4,7 @@
 #include <set>
 #include <utility>
 
+#include "core/model/precision_scope.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -203,7 +204,7 @@ SuperTransformerImpl::SuperTransformerImpl(const ModelOptions& options)
 
 torch::Tensor SuperTransformerImpl::embed(const torch::Tensor& tokens, int64_t d, double pSampled,
                                           const torch::Tensor& positions) {
-    auto x = F::embedding(tokens, embedding_->weight.slice(1, 0, d),
+    auto x = F::embedding(tokens, tableAt(embedding_->weight.slice(1, 0, d)),
                           F::EmbeddingFuncOptions().padding_idx(options_.padIdx)) *
              std::sqrt(static_cast<double>(d));
     x += positions;
@@ -231,7 +232,8 @@ EncoderOutput SuperTransformerImpl::encode(const torch::Tensor& src, const SubCo
 }
 
 torch::Tensor SuperTransformerImpl::outputProjection(const torch::Tensor& y, int64_t d) {
-    return torch::linear(y.transpose(0, 1), embedding_->weight.slice(1, 0, d));
+    return linearAt(y.transpose(0, 1), tableAt(embedding_->weight.slice(1, 0, d)), {},
+                    outputProjectionSite());
 }
 
 torch::Tensor SuperTransformerImpl::decode(const torch::Tensor& prev, const EncoderOutput& enc,
@@ -241,7 +243,7 @@ torch::Tensor SuperTransformerImpl::decode(const torch::Tensor& prev, const Enco
 }
 
 torch::Tensor SuperTransformerImpl::outputWeight(const SubConfig& nominal) const {
-    return embedding_->weight.slice(1, 0, nominal.decoderEmbedDim / options_.widthDivisor);
+    return tableAt(embedding_->weight.slice(1, 0, nominal.decoderEmbedDim / options_.widthDivisor));
 }
 
 torch::Tensor SuperTransformerImpl::decodeFeatures(const torch::Tensor& prev,

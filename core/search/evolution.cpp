@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/space/weight_bytes.h"
 #include "core/util/error.h"
 
 namespace hat {
@@ -52,6 +53,8 @@ void EvolutionSettings::validate() const {
     if (!(maxLatencyMs > 0)) throw Error("the latency limit must be a positive number of milliseconds");
     if (surrogatePool < 1 || surrogatePool > 64) throw Error("the surrogate pool must be from 1 to 64 children per child scored");
     if (!(raceSigmas >= 0.5 && raceSigmas <= 10)) throw Error("the racing margin must be from 0.5 to 10 standard errors");
+    if (!(maxSizeMb >= 0)) throw Error("the size limit must be 0 (none) or a positive number of MB");
+    if (sizeVocab < 0) throw Error("the vocabulary counted in the size must not be negative");
     if (surrogateScored < 0 || surrogateScored > mutations + crossovers) {
         throw Error("the children scored with the surrogate must be from 0 to mutations + crossovers (" +
                     std::to_string(mutations + crossovers) + ")");
@@ -66,6 +69,11 @@ Evolution::Evolution(const DesignSpace& space, EvolutionSettings settings, Laten
 }
 
 bool Evolution::satisfies(const Gene& g) {
+    if (settings_.maxSizeMb > 0) {
+        const WeightBytes b = weightBytes(geneToConfig(g, space_), space_.qkvDim, settings_.sizeVocab,
+                                          settings_.sizePrecision);
+        if (static_cast<double>(b.total()) > settings_.maxSizeMb * 1e6) return false;
+    }
     const LatencyBound e = latency_.latency(g);
     return e.within(settings_.maxLatencyMs, settings_.constrainUpperBound);
 }
@@ -89,8 +97,13 @@ EvolutionState Evolution::initialState(const std::vector<Gene>& seeds) {
     while (static_cast<int>(st.population.size()) < settings_.population) {
         if (++tries > settings_.maxTries) {
             if (st.population.empty()) {
-                throw Error("no SubTransformer found under " + std::to_string(settings_.maxLatencyMs) +
-                            " ms after " + std::to_string(settings_.maxTries) + " samples: the limit is below what the device can reach");
+                const std::string size = settings_.maxSizeMb > 0
+                                             ? " and " + std::to_string(settings_.maxSizeMb) + " MB at " +
+                                                   precisionName(settings_.sizePrecision)
+                                             : std::string();
+                throw Error("no SubTransformer found under " + std::to_string(settings_.maxLatencyMs) + " ms" +
+                            size + " after " + std::to_string(settings_.maxTries) +
+                            " samples: the limit is below what the device can reach");
             }
             break;  // a tight limit or a tiny space: search the distinct genes there are
         }

@@ -13,6 +13,7 @@
 #include "core/search/quality_surrogate.h"
 #include "core/space/design_space.h"
 #include "core/space/gene.h"
+#include "core/space/precision.h"
 #include "core/util/progress.h"
 
 namespace hat {
@@ -53,6 +54,11 @@ struct EvolutionSettings {
     // unless the statistical bound fails.
     bool racing = false;
     double raceSigmas = 3.0;
+    // An optional second limit (issue 16): the weights' bytes (weight_bytes.h) at `sizePrecision`
+    // with a `sizeVocab`-word vocabulary, at most `maxSizeMb` million bytes; 0 is no limit.
+    double maxSizeMb = 0.0;
+    Precision sizePrecision = Precision::Fp32;
+    int sizeVocab = 0;
     void validate() const;
 };
 

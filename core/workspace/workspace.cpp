@@ -11,6 +11,7 @@
 #include "core/data/dictionary.h"
 #include "core/data/parallel_corpus.h"
 #include "core/latency/device.h"
+#include "core/latency/runtime.h"
 #include "core/latency/latency_measure.h"
 #include "core/latency/latency_predictor.h"
 #include "core/model/checkpoint.h"
@@ -32,7 +33,9 @@ std::string settingsToJson(const EvolutionSettings& s) {
                           {"mutation_prob", s.mutationProb}, {"max_latency_ms", s.maxLatencyMs},
                           {"constrain_upper_bound", s.constrainUpperBound}, {"seed", s.seed},
                           {"surrogate_pool", s.surrogatePool}, {"surrogate_scored", s.surrogateScored},
-                          {"racing", s.racing}, {"race_sigmas", s.raceSigmas}}
+                          {"racing", s.racing}, {"race_sigmas", s.raceSigmas},
+                          {"max_size_mb", s.maxSizeMb}, {"size_precision", precisionName(s.sizePrecision)},
+                          {"size_vocab", s.sizeVocab}}
         .dump();
 }
 
@@ -52,6 +55,9 @@ EvolutionSettings settingsFromJson(const std::string& text) {
     s.surrogateScored = j.value("surrogate_scored", 0);
     s.racing = j.value("racing", false);  // runs from before racing scored every child in full
     s.raceSigmas = j.value("race_sigmas", 3.0);
+    s.maxSizeMb = j.value("max_size_mb", 0.0);  // runs from before issue 16: no size limit
+    s.sizePrecision = parsePrecision(j.value("size_precision", std::string("fp32")));
+    s.sizeVocab = j.value("size_vocab", 0);
     return s;
 }
 
@@ -573,11 +579,24 @@ SearchOutcome Workspace::runSearch(const std::string& name, const EvolutionSetti
     return out;
 }
 
+Precision precisionOfDevice(const std::string& deviceId) {
+    for (const Device& d : builtinDevices()) {
+        if (d.id == deviceId) return findRuntime(d.runtime).precision;
+    }
+    return Precision::Fp32;  // a device measured elsewhere: fp32, as HAT's are
+}
+
 SearchOutcome Workspace::search(const std::string& name, EvolutionSettings s, bool warm,
                                 EvolutionObserver* observer, const CancelToken* cancel,
                                 const ProgressSink& progress) {
     requireWritable(d->db, "a search");
     device(name);  // an unknown device fails here, naming the known ones
+    if (s.maxSizeMb > 0) {
+        // The size of what ships to the device: held at its runtime's precision, with the
+        // vocabulary the latency devices are measured with (HAT's WMT dictionary).
+        s.sizePrecision = precisionOfDevice(name);
+        if (s.sizeVocab == 0) s.sizeVocab = kDeployedVocab;
+    }
     std::vector<Gene> seeds;
     if (warm) {
         // The best stored architectures under the new limit seed generation 0.

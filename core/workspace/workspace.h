@@ -27,6 +27,12 @@ struct WorkspaceInit {
     std::map<std::string, std::string> predictorOverrides;
 };
 
+// The precision a device's runtime holds a model in (fp32 for HAT's devices and unknown ids).
+Precision precisionOfDevice(const std::string& deviceId);
+// The vocabulary a shipped model's size is counted with: the one the latency devices are measured
+// with (about HAT's WMT joint dictionary), since the latency is that model's too.
+constexpr int kDeployedVocab = 32768;
+
 // Fills the fitness data paths and languages `init` leaves empty from the train_options.json that
 // `hat train` wrote next to the checkpoint, when there is one. Throws hat::Error naming the file
 // when it is malformed.

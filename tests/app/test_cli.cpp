@@ -23,7 +23,7 @@ struct CommandOptions {
 };
 const std::vector<CommandOptions>& everyCommand() {
     static const std::vector<CommandOptions> all = {
-        {"arch info", {"--space", "--src-len", "--tgt-len", "--vocab"}, {"--json"}},
+        {"arch info", {"--space", "--src-len", "--tgt-len", "--vocab", "--precision"}, {"--json"}},
         {"arch sample", {"--space", "--seed"}, {"--json"}},
         {"arch weights", {"--checkpoint", "--space", "--out"}, {"--json"}},
         {"bleu",
@@ -35,7 +35,7 @@ const std::vector<CommandOptions>& everyCommand() {
          {}},
         {"eval",
          {"--checkpoint", "--space", "--split", "--corpus", "--spm", "--dict", "--max-tokens",
-          "--beam", "--lenpen", "--limit", "--threads"},
+          "--beam", "--lenpen", "--limit", "--threads", "--precision"},
          {"--bleu", "--json"}},
         {"export", {"--workspace", "--run", "--format"}, {}},
         {"latency devices", {}, {"--json"}},
@@ -54,8 +54,9 @@ const std::vector<CommandOptions>& everyCommand() {
           "--hat-lat-norm"},
          {"--json", "--hat-recipe", "--quiet"}},
         {"search",
-         {"--workspace", "--device", "--max-latency-ms", "--seed", "--generations", "--population",
-          "--parents", "--mutations", "--crossovers", "--mutation-prob", "--threads", "--resume",
+         {"--workspace", "--device", "--max-latency-ms", "--max-size-mb", "--seed", "--generations",
+          "--population", "--parents", "--mutations", "--crossovers", "--mutation-prob", "--threads",
+          "--resume",
           "--surrogate-pool", "--race-sigmas"},
          {"--json", "--upper-bound", "--cold", "--quiet", "--no-surrogate", "--racing", "--no-racing"}},
         {"train",

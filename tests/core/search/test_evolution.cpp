@@ -7,6 +7,7 @@
 
 #include "core/search/evolution.h"
 #include "core/space/arch_metrics.h"
+#include "core/space/weight_bytes.h"
 #include "core/util/error.h"
 #include "support/fixtures.h"
 #include "support/synthetic_search.h"
@@ -151,6 +152,35 @@ private Q_SLOTS:
         Recorder rec;
         evo.run(evo.initialState(), &rec);
         for (const auto& c : rec.reports.back().population) QVERIFY(c.latency.upperMs <= 40.0);
+    }
+    void sizeLimitHolds() {
+        // A second limit on the weights' bytes at int8 with a 32k vocabulary, tighter than the
+        // latency limit: every member keeps to both, and the best sits on the size limit instead.
+        SizeLatency lat;
+        SyntheticLoss loss;
+        EvolutionSettings s = settings(40.0, 1);
+        s.generations = 6;
+        s.maxSizeMb = 45.0;
+        s.sizePrecision = Precision::Int8;
+        s.sizeVocab = 32768;
+        Evolution evo(space0(), s, lat, loss);
+        Recorder rec;
+        const EvolutionResult r = evo.run(evo.initialState(), &rec);
+        const DesignSpace sp = space0();
+        auto mb = [&](const Gene& g) {
+            return weightBytes(geneToConfig(g, sp), sp.qkvDim, 32768, Precision::Int8).total() / 1e6;
+        };
+        for (const auto& rep : rec.reports) {
+            for (const auto& c : rep.population) {
+                QVERIFY(mb(c.gene) <= 45.0);
+                QVERIFY(c.latency.ms <= 40.0);
+            }
+        }
+        qInfo("best: %.2f MB at int8, %.1f ms", mb(r.best.gene), r.best.latency.ms);
+        QVERIFY(mb(r.best.gene) > 42.0);
+        QVERIFY(r.best.latency.ms < 36.0);  // the latency limit no longer binds
+        s.maxSizeMb = -1;
+        QVERIFY(errorOf([&] { Evolution e(space0(), s, lat, loss); }).find("size limit") != std::string::npos);
     }
     void cancellation() {
         SizeLatency lat;
